@@ -1,0 +1,52 @@
+//! The audit pipeline shared by the subcommands: load inputs, build the
+//! model and note_facts, run the checks.
+
+use anyhow::Result;
+use polars::prelude::*;
+
+use crate::checks::{self, CheckContext, CheckInfo};
+use crate::cli::common::InputArgs;
+use crate::config::Config;
+use crate::evidence;
+use crate::ingest::{self, InputKind, LoadedInput, Mapping};
+use crate::model::{AuditTables, Period};
+
+/// Both inputs, validated.
+pub struct Inputs {
+    pub claims: LoadedInput,
+    pub notes: LoadedInput,
+}
+
+impl Inputs {
+    pub fn load(args: &InputArgs) -> Result<Inputs> {
+        let mapping = Mapping::load(args.mapping.as_deref())?;
+        let claims = ingest::load(InputKind::Claims, &args.claims, &mapping.claims)?;
+        let notes = ingest::load(InputKind::Notes, &args.notes, &mapping.notes)?;
+        Ok(Inputs { claims, notes })
+    }
+
+    /// All rejects of both inputs, in input then file/row order.
+    pub fn rejects(&self) -> Result<DataFrame> {
+        let mut all = self.claims.rejects.clone();
+        all.vstack_mut(&self.notes.rejects)?;
+        Ok(all)
+    }
+}
+
+/// The model with its evidence pass done (the only place note text is read).
+pub fn build_tables(inputs: &Inputs, config: &Config, period: Period) -> Result<AuditTables> {
+    let notes = inputs.notes.data.clone();
+    let note_facts = evidence::note_facts(notes.clone().lazy(), &config.evidence).collect()?;
+    let claims = inputs.claims.data.clone();
+    Ok(AuditTables::build(claims, notes, note_facts, period)?)
+}
+
+/// Runs `checks` over the tables: the findings frame, sorted.
+pub fn run_checks(
+    tables: &AuditTables,
+    config: &Config,
+    checks: &[CheckInfo],
+) -> Result<DataFrame> {
+    let ctx = CheckContext::new(tables, config)?;
+    Ok(checks::run_all(&ctx, checks)?)
+}

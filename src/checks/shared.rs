@@ -1,0 +1,198 @@
+//! Frames and expressions several checks need, built once per audit so
+//! that shared work is done once.
+
+use polars::prelude::*;
+
+use crate::codes::normalize_code;
+use crate::config::{Config, parse_cpt_range};
+use crate::model::AuditTables;
+
+/// What every check reads: the model, the config and the shared frames.
+pub struct CheckContext<'a> {
+    pub tables: &'a AuditTables,
+    pub config: &'a Config,
+    /// Visits inside the audit period: the only claims checks may flag.
+    pub audited: LazyFrame,
+    /// claim_id, m6281_position: claims holding M62.81 at any position (all dates).
+    pub m6281_claims: LazyFrame,
+    /// claim_id, note_id: which note supports which claim (CONTRACT.md).
+    pub support: LazyFrame,
+    /// patient_id, note_date, note_ids: dates on which a strength measurement is documented, sorted by date.
+    pub strength_dates: LazyFrame,
+}
+
+impl<'a> CheckContext<'a> {
+    pub fn new(tables: &'a AuditTables, config: &'a Config) -> PolarsResult<CheckContext<'a>> {
+        let audited = tables.visits.clone().lazy().filter(col("in_period"));
+        let m6281 = normalize_code(&config.codes.muscle_weakness);
+        let m6281_claims = tables
+            .claim_dx
+            .clone()
+            .lazy()
+            .filter(col("code").eq(lit(m6281)))
+            .group_by([col("claim_id")])
+            .agg([col("position").min().alias("m6281_position")]);
+        let facts = tables.note_facts.clone().lazy();
+        let visits = tables.visits.clone().lazy();
+        let by_claim = facts
+            .clone()
+            .filter(col("claim_id").is_not_null())
+            .select([col("claim_id"), col("note_id")])
+            .join(
+                visits.clone().select([col("claim_id")]),
+                [col("claim_id")],
+                [col("claim_id")],
+                JoinArgs::new(JoinType::Semi),
+            );
+        let by_patient_date = facts
+            .clone()
+            .filter(col("claim_id").is_null())
+            .select([col("patient_id"), col("note_date"), col("note_id")])
+            .join(
+                visits.select([col("patient_id"), col("service_date"), col("claim_id")]),
+                [col("patient_id"), col("note_date")],
+                [col("patient_id"), col("service_date")],
+                JoinArgs::new(JoinType::Inner),
+            )
+            .select([col("claim_id"), col("note_id")]);
+        let support = concat([by_claim, by_patient_date], UnionArgs::default())?;
+        let strength_dates = facts
+            .filter(col("has_strength_grade"))
+            .group_by([col("patient_id"), col("note_date")])
+            .agg([col("note_id")
+                .sort(Default::default())
+                .str()
+                .join(", ", true)
+                .alias("note_ids")])
+            .sort(["note_date", "patient_id"], Default::default());
+        Ok(CheckContext {
+            tables,
+            config,
+            audited,
+            m6281_claims,
+            support,
+            strength_dates,
+        })
+    }
+
+    pub fn claim_dx(&self) -> LazyFrame {
+        self.tables.claim_dx.clone().lazy()
+    }
+
+    pub fn note_facts(&self) -> LazyFrame {
+        self.tables.note_facts.clone().lazy()
+    }
+
+    /// Audited claims holding M62.81: claim_id, patient_id, service_date, m6281_position.
+    pub fn audited_m6281(&self) -> LazyFrame {
+        self.audited
+            .clone()
+            .select([col("claim_id"), col("patient_id"), col("service_date")])
+            .join(
+                self.m6281_claims.clone(),
+                [col("claim_id")],
+                [col("claim_id")],
+                JoinArgs::new(JoinType::Inner),
+            )
+    }
+
+    /// Adds `strength_date` and `strength_notes`: the patient's latest strength
+    /// measurement on or before `date_col` (as-of join, no cross join).
+    pub fn with_latest_strength(&self, lf: LazyFrame, date_col: &str) -> LazyFrame {
+        let right = self.strength_dates.clone().select([
+            col("patient_id"),
+            col("note_date").alias("strength_date"),
+            col("note_ids").alias("strength_notes"),
+        ]);
+        asof_backward(lf, right, date_col, "strength_date")
+    }
+}
+
+/// Backward as-of join by patient: for each left row, the right row with the
+/// latest `right_on` on or before `left_on`.
+pub fn asof_backward(
+    left: LazyFrame,
+    right: LazyFrame,
+    left_on: &str,
+    right_on: &str,
+) -> LazyFrame {
+    let left = left.sort([left_on], Default::default());
+    let right = right.sort([right_on], Default::default());
+    left.join(
+        right,
+        [col(left_on)],
+        [col(right_on)],
+        JoinArgs::new(JoinType::AsOf(Box::new(AsOfOptions {
+            strategy: AsofStrategy::Backward,
+            left_by: Some(vec!["patient_id".into()]),
+            right_by: Some(vec!["patient_id".into()]),
+            allow_eq: true,
+            ..Default::default()
+        }))),
+    )
+}
+
+/// True when `code` starts with any prefix of the group (prefixes are normalised).
+pub fn in_group(code: Expr, prefixes: &[String]) -> Expr {
+    prefixes
+        .iter()
+        .map(|p| code.clone().str().starts_with(lit(normalize_code(p))))
+        .reduce(|a, b| a.or(b))
+        .unwrap_or(lit(false))
+}
+
+/// True when the CPT lies in one of the configured codes or ranges.
+pub fn in_cpt_set(cpt: Expr, specs: &[String]) -> Expr {
+    specs
+        .iter()
+        .filter_map(|s| parse_cpt_range(s))
+        .map(|(lo, hi)| cpt.clone().gt_eq(lit(lo)).and(cpt.clone().lt_eq(lit(hi))))
+        .reduce(|a, b| a.or(b))
+        .unwrap_or(lit(false))
+}
+
+/// A normalised code printed with its dot, as reports show codes: `M6281` -> `M62.81`.
+pub fn dotted(code: Expr) -> Expr {
+    when(code.clone().str().len_chars().gt(lit(3)))
+        .then(concat_str(
+            [
+                code.clone().str().slice(lit(0), lit(3)),
+                lit("."),
+                code.clone().str().slice(lit(3), lit(NULL_LEN)),
+            ],
+            "",
+            false,
+        ))
+        .otherwise(code)
+}
+
+/// Slice length meaning "to the end".
+const NULL_LEN: u32 = 1000;
+
+/// `M62.81 (dx 1)`: a code and its position on the claim.
+pub fn code_at(code: Expr, position: Expr) -> Expr {
+    concat_str(
+        [
+            dotted(code),
+            lit(" (dx "),
+            position.cast(DataType::String),
+            lit(")"),
+        ],
+        "",
+        false,
+    )
+}
+
+/// A date as `YYYY-MM-DD` text.
+pub fn date_text(date: Expr) -> Expr {
+    date.dt().strftime("%Y-%m-%d")
+}
+
+/// Several rows per claim folded into one: evidence parts sorted and `; `-joined.
+pub fn per_claim(lf: LazyFrame) -> LazyFrame {
+    lf.group_by([col("claim_id")]).agg([col("evidence")
+        .unique()
+        .sort(Default::default())
+        .str()
+        .join("; ", true)])
+}

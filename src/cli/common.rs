@@ -1,0 +1,95 @@
+//! Flags shared by several subcommands: inputs, config, period.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use chrono::{Datelike, NaiveDate};
+use clap::Args;
+
+use crate::input_error;
+use crate::model::Period;
+
+/// Where the exports are and how their columns are named.
+#[derive(Debug, Clone, Args)]
+pub struct InputArgs {
+    /// Claims export: one row per service line. A file, a folder of parts or a
+    /// quoted glob; .csv, .parquet, .arrow/.ipc/.feather or .ndjson/.jsonl.
+    #[arg(long, value_name = "PATH")]
+    pub claims: PathBuf,
+    /// Clinical-notes export: one row per note (same formats as --claims).
+    #[arg(long, value_name = "PATH")]
+    pub notes: PathBuf,
+    /// TOML file renaming the exports' columns to the contract's names
+    /// (sections [claims] and [notes], `contract_name = "Export Name"`).
+    #[arg(long, value_name = "FILE")]
+    pub mapping: Option<PathBuf>,
+}
+
+/// Which claims are audited. Notes and earlier claims always serve as history.
+#[derive(Debug, Clone, Args)]
+pub struct PeriodArgs {
+    /// Audit one calendar month, e.g. 2026-03. Default: all claims.
+    #[arg(long, value_name = "YYYY-MM", conflicts_with_all = ["from", "to"])]
+    pub period: Option<String>,
+    /// Audit claims dated on or after this day (YYYY-MM-DD).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub from: Option<String>,
+    /// Audit claims dated on or before this day (YYYY-MM-DD).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub to: Option<String>,
+}
+
+impl PeriodArgs {
+    pub fn period(&self) -> Result<Period> {
+        if let Some(month) = &self.period {
+            let Ok(first) = NaiveDate::parse_from_str(&format!("{}-01", month.trim()), "%Y-%m-%d")
+            else {
+                input_error!("--period {month}: expected a month as YYYY-MM, e.g. 2026-03");
+            };
+            let next = if first.month() == 12 {
+                NaiveDate::from_ymd_opt(first.year() + 1, 1, 1)
+            } else {
+                NaiveDate::from_ymd_opt(first.year(), first.month() + 1, 1)
+            };
+            let last = next.and_then(|d| d.pred_opt()).unwrap_or(first);
+            return Ok(Period {
+                from: Some(first),
+                to: Some(last),
+            });
+        }
+        let day = |flag: &str, v: &Option<String>| -> Result<Option<NaiveDate>> {
+            match v {
+                None => Ok(None),
+                Some(s) => match NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d") {
+                    Ok(d) => Ok(Some(d)),
+                    Err(_) => input_error!("--{flag} {s}: expected a date as YYYY-MM-DD"),
+                },
+            }
+        };
+        let period = Period {
+            from: day("from", &self.from)?,
+            to: day("to", &self.to)?,
+        };
+        if let (Some(f), Some(t)) = (period.from, period.to) {
+            if f > t {
+                input_error!("--from {f} is after --to {t}");
+            }
+        }
+        Ok(period)
+    }
+
+    /// Folder name for the default `--out`: `2026-03`, `2026-01-01_2026-03-31`, or None.
+    pub fn folder_label(&self) -> Option<String> {
+        if let Some(p) = &self.period {
+            return Some(p.trim().to_string());
+        }
+        match (&self.from, &self.to) {
+            (None, None) => None,
+            (f, t) => Some(format!(
+                "{}_{}",
+                f.as_deref().unwrap_or("start"),
+                t.as_deref().unwrap_or("end")
+            )),
+        }
+    }
+}

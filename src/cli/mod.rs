@@ -1,0 +1,30 @@
+//! The command line: one file per subcommand, each starting with its usage.
+
+pub mod checks;
+pub mod common;
+pub mod run;
+pub mod validate;
+
+use clap::{Parser, Subcommand};
+
+/// Audits historical healthcare claims for ICD-10-CM coding compliance.
+///
+/// Reads a claims export and a clinical-notes export (CSV, Parquet, Arrow
+/// IPC or NDJSON), runs every audit check, and writes findings, a summary
+/// and a chart report into a run folder.
+#[derive(Debug, Parser)]
+#[command(name = "claims-audit", version, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the audit and write a run folder (findings, summary, report).
+    Run(run::RunArgs),
+    /// Read and validate the inputs; report row counts and rejects without running checks.
+    Validate(validate::ValidateArgs),
+    /// List the check catalog (id, severity, scope, rule, documentation).
+    Checks(checks::ChecksArgs),
+}

@@ -1,0 +1,317 @@
+//! Audit configuration: every threshold, code group, CPT set and text pattern
+//! of CHECKS.md, with CHECKS.md's values as defaults. A user's TOML file
+//! overrides any part; an unknown key or a bad regex is a clear error.
+
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+use serde::{Deserialize, Serialize};
+
+/// The whole configuration (`--config FILE`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub thresholds: Thresholds,
+    pub codes: CodeGroups,
+    pub evidence: EvidencePatterns,
+}
+
+/// Numbers the checks compare against.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Thresholds {
+    /// m6281-no-strength-exam: a measurement this many days before the visit still counts.
+    pub strength_lookback_days: i64,
+    /// m6281-no-reassessment: patients need at least this many M62.81 visits in the period.
+    pub reassessment_min_visits: i64,
+    /// m6281-no-reassessment: flag when more than this many visits follow the measurement.
+    pub reassessment_max_visits: i64,
+    /// m6281-no-reassessment: flag when more than this many days follow the measurement.
+    pub reassessment_max_days: i64,
+    /// Provider reports: flag providers at or above this percentile of M62.81 share.
+    pub provider_outlier_percentile: f64,
+}
+
+/// Code groups as prefixes (normalised or with dots; both are accepted).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CodeGroups {
+    pub muscle_weakness: String,
+    pub weakness_symptom: String,
+    pub neurological: Vec<String>,
+    pub post_surgical: Vec<String>,
+    pub inflammatory_myopathy: Vec<String>,
+    pub specific_muscle_disorder: Vec<String>,
+    pub systemic_disease: Vec<String>,
+    /// Neuromuscular evaluation CPTs: single codes or inclusive ranges `95831-95834`.
+    pub neuromuscular_cpt: Vec<String>,
+}
+
+/// Regular expressions (Rust `regex` syntax, matched case-insensitively) for
+/// the evidence pass. Each `*_mask` list is blanked out of the text before the
+/// list it guards is searched: that is how look-alikes, negation and
+/// uncertainty are kept from counting (the `regex` crate has no look-around).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct EvidencePatterns {
+    pub not_grade_mask: Vec<String>,
+    pub strength_grade: Vec<String>,
+    pub muscle_group: Vec<String>,
+    pub msk_etiology_mask: Vec<String>,
+    pub msk_etiology: Vec<String>,
+    pub neuro_distinction_mask: Vec<String>,
+    pub neuro_distinction: Vec<String>,
+    pub functional_impact: Vec<String>,
+    pub treatment_plan: Vec<String>,
+}
+
+fn strings(items: &[&str]) -> Vec<String> {
+    items.iter().map(|s| s.to_string()).collect()
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            thresholds: Thresholds::default(),
+            codes: CodeGroups::default(),
+            evidence: EvidencePatterns::default(),
+        }
+    }
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Thresholds {
+            strength_lookback_days: 365,
+            reassessment_min_visits: 6,
+            reassessment_max_visits: 10,
+            reassessment_max_days: 90,
+            provider_outlier_percentile: 80.0,
+        }
+    }
+}
+
+impl Default for CodeGroups {
+    fn default() -> Self {
+        CodeGroups {
+            muscle_weakness: "M62.81".into(),
+            weakness_symptom: "R53.1".into(),
+            neurological: strings(&["G", "I63", "I69", "S14.1", "S24.1", "S34.1"]),
+            post_surgical: strings(&["Z47", "Z48", "Z96.6"]),
+            inflammatory_myopathy: strings(&["M60", "M33"]),
+            specific_muscle_disorder: strings(&["M62.84", "M62.5", "M62.85"]),
+            systemic_disease: strings(&["C", "I50", "J44", "N18", "M05", "M06", "M32", "M35.3"]),
+            neuromuscular_cpt: strings(&[
+                "95831-95834",
+                "95860-95872",
+                "95885-95887",
+                "95907-95913",
+            ]),
+        }
+    }
+}
+
+/// Words that name what a number counts: `3 sets`, `1/5 attempts`, `150 ft`.
+const COUNT_NOUNS: &str = r"(?:sets?|reps?|repetitions?|times|attempts?|trials?|tries|visits?|sessions?|treatments?|days?|weeks?|wks?|months?|years?|yrs?|minutes?|mins?|seconds?|secs?|hours?|hrs?|ft|feet|foot|meters?|metres?|yards?|steps?|stairs?|laps?|lbs?|pounds?|kg|falls?|episodes?|patients?|items?|questions?|trials?|rounds?|cycles?|blocks?|inches|in\.|cm|degrees?|deg|%|percent)";
+/// Neurological terms whose exclusion makes a neuro distinction.
+const NEURO: &str = r"(?:neuro\w*|radiculopath\w*|myelopath\w*|plexopath\w*|polyneuropath\w*|emg(?:\s*/\s*ncs)?|ncs|ncv|nerve conduction(?:\s+stud(?:y|ies))?|electrodiagnostic\w*|nerve (?:injury|damage|involvement|compression|entrapment|cause)|central (?:cause|etiology|origin)|stroke|spinal cord (?:injury|lesion|involvement)|motor neuron\w*(?:\s+disease)?|myasthenia\w*)";
+/// Musculoskeletal etiologies of CHECKS.md.
+const MSK: &str = r"(?:deconditioning|deconditioned|disuse|post-?\s?operative(?:ly)?|post-?\s?surgical(?:ly)?|post-?op\b|immobili[sz]\w*|myopath\w*|atroph\w*|muscle wasting|wasting|musculoskeletal)";
+const SURGERY: &str = r"(?:surgery|surgical|repair|arthroplasty|replacement|tka|tha|tkr|thr|orif|fixation|fusion|laminectomy|discectomy|\w+ectomy|\w+plasty|\w+otomy|\w+oscopy|amputation|reconstruction|procedure|operation|cabg|transplant\w*)";
+
+impl Default for EvidencePatterns {
+    fn default() -> Self {
+        EvidencePatterns {
+            not_grade_mask: vec![
+                // dates and triple fractions: 3/5/2026, 2/5/27, 2026-03-05
+                r"\b\d{1,4}\s*/\s*\d{1,2}\s*/\s*\d{1,4}\b".into(),
+                r"\b\d{4}-\d{1,2}-\d{1,2}\b".into(),
+                // spinal levels: L4/5, C5/6, L4-L5
+                r"\b[cdtls]\d{1,2}\s*[-/]\s*[cdtls]?\d{1,2}\b".into(),
+                // counts preceded by what they count: visit 3/5, session 2, week 4, day 1/5
+                r"\b(?:visits?|sessions?|weeks?|wks?|days?|treatments?|tx)\s*(?:#|no\.?)?\s*\d+(?:\s*(?:/|of)\s*\d+)?".into(),
+                // a number or fraction followed by what it counts: 3 sets, 1/5 attempts, 150 ft
+                format!(r"\b\d+(?:\.\d+)?(?:\s*/\s*\d+)?\s*{COUNT_NOUNS}(?:\W|$)"),
+                // numeric ranges: 0-5, 3-4
+                r"\b\d+\s*-\s*\d+\b".into(),
+                // a clause that is a question: "strength 4/5?"
+                r"[^.;!?\n]*\?".into(),
+            ],
+            strength_grade: vec![
+                // N/5 with optional +/-: 3/5, 4+/5, 4 / 5
+                r"\b[0-5]\s*[+-]?\s*/\s*5\b".into(),
+                // MRC / MMT / manual muscle test(ing) followed later in the sentence by a grade
+                r"\b(?:mrc|mmt|manual muscle test(?:ing|s)?)\b[^.;!?\n]*?\b(?:[0-5][+-]|[0-5]\b)".into(),
+            ],
+            muscle_group: vec![
+                r"\b(?:quadriceps|quads?|hamstrings?|glut(?:e|eus|eal)\w*|iliopsoas|hip (?:flexors?|extensors?|abductors?|adductors?|flexion|extension|abduction)|knee (?:flexors?|extensors?|flexion|extension)|ankle (?:dorsi ?flexors?|plantar ?flexors?|dorsiflexion|plantarflexion)|dorsi ?flexors?|plantar ?flexors?|gastrocnemius|soleus|tibialis anterior|deltoids?|biceps|triceps|rotator cuff|shoulder (?:flexors?|extensors?|abductors?|flexion|abduction|external rotators?|internal rotators?)|elbow (?:flexors?|extensors?)|wrist (?:flexors?|extensors?)|grip|trunk (?:flexors?|extensors?)|core|abdominals?|paraspinals?|(?:upper|lower) extremit(?:y|ies)|(?:bilateral )?(?:ue|le)s?)\b".into(),
+            ],
+            msk_etiology_mask: vec![
+                // pre-negation: no atrophy, not deconditioned, denies disuse
+                format!(r"\b(?:no|not|without|denies|denied|negative for|absence of|free of|ruled out|rule out|r/o|never)\s+(?:[\w/-]+\s+){{0,3}}?{MSK}"),
+                // post-negation: atrophy absent, deconditioning ruled out
+                format!(r"{MSK}\s+(?:\w+\s+){{0,1}}?(?:absent|ruled out|excluded|unlikely|not (?:present|seen|noted|observed|evident))"),
+                r"[^.;!?\n]*\?".into(),
+            ],
+            msk_etiology: vec![
+                format!(r"\b{MSK}"),
+                format!(r"\b(?:status post|s/p)\s+(?:[\w-]+\s+){{0,3}}?{SURGERY}\b"),
+            ],
+            neuro_distinction_mask: vec![
+                // questions are uncertain: "neuropathy ruled out?"
+                r"[^.;!?\n]*\?".into(),
+                // negated exclusion: not ruled out, cannot exclude, has not been excluded
+                r"\b(?:not|never|cannot|can ?not|can't|unable to|could not|couldn't|did not|didn't|has not|hasn't|have not|haven't)\s+(?:\w+\s+){0,2}?(?:ruled?\s+out|r/o|excluded?|exclude|eliminated|normal|negative|unremarkable|within normal limits|wnl)\b".into(),
+                // planned or pending exclusion: to be ruled out, pending, rule out (a plan), r/o
+                r"\b(?:to be|be|needs? to be|must be|should be|will be|yet to be|if|once|until|unless|awaiting|pending)\s+(?:\w+\s+){0,1}?(?:ruled?\s+out|excluded)\b".into(),
+                r"\b(?:rule out|r/o|to exclude|evaluate for|eval for|assess for|possible|probable|suspected|suspect|questionable|likely|may be|might be|cannot rule out)\s+(?:[\w/-]+\s+){0,3}?".into(),
+            ],
+            neuro_distinction: vec![
+                // a neurological cause named as ruled out, excluded, negative or normal
+                format!(r"\b{NEURO}\s+(?:[\w/-]+\s+){{0,4}}?(?:(?:was|were|is|are|has been|have been|been)\s+)?(?:ruled out|excluded|negative|normal|within normal limits|wnl|unremarkable)\b"),
+                format!(r"\b(?:no (?:evidence|signs?|findings?|indications?) of|negative for|without (?:any )?(?:evidence|signs?) of|ruled out|excluded|absence of)\s+(?:[\w/-]+\s+){{0,2}}?{NEURO}"),
+                r"\bno\s+(?:focal\s+|new\s+|objective\s+|significant\s+)?(?:neuro\w*)\s+(?:deficits?|causes?|findings?|involvement|signs?|etiology|abnormalit\w*|compromise|symptoms?|origin|disease|disorder|component)\b".into(),
+                r"\bno\s+(?:peripheral\s+)?(?:neuropath\w*|radiculopath\w*|myelopath\w*|plexopath\w*)".into(),
+                format!(r"\b(?:normal|negative|unremarkable)\s+(?:[\w/-]+\s+){{0,1}}?{NEURO}"),
+                // muscular origin set against a neurological one
+                r"\b(?:musculoskeletal|myogenic|muscular|msk)\b[^.;!?\n]{0,60}?\b(?:rather than|not|as opposed to|instead of)\s+(?:\w+\s+){0,1}?(?:neuro\w*|neurogenic)".into(),
+                r"\bnon-?\s?(?:neurological|neurologic|neurogenic|neuropathic)\b".into(),
+            ],
+            functional_impact: vec![
+                r"\b(?:difficulty|unable to|inability|gait|ambulat\w*|transfers?|sit[- ]to[- ]stand|stairs?|adls?|iadls?|activities of daily living|falls?|fall risk|balance|mobility|dependent|independence|assist(?:ance)?|walker|cane|limits?|limitations?|functional (?:decline|limitation|deficit)s?|impair\w*)\b".into(),
+            ],
+            treatment_plan: vec![
+                r"\b(?:plan of care|poc|plan|continue (?:pt|ot|therapy|skilled)|therapeutic exercise|strengthening|home exercise program|hep|frequency|goals?|recommend\w*|refer\w*|progress (?:to|as tolerated))\b".into(),
+                r"\b\d\s*x\s*/?\s*(?:wk|week)\b".into(),
+            ],
+        }
+    }
+}
+
+impl Config {
+    /// Loads `path` over the defaults and validates it; `None` gives the defaults.
+    pub fn load(path: Option<&Path>) -> Result<Config> {
+        let config = match path {
+            None => Config::default(),
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("{}: cannot read config file", path.display()))?;
+                toml::from_str::<Config>(&text).map_err(|e| {
+                    let msg = e.message().replace('\n', " ");
+                    anyhow::anyhow!("{}: {}", path.display(), msg)
+                })?
+            }
+        };
+        config.validate(path)?;
+        Ok(config)
+    }
+
+    /// Every pattern must compile and every threshold must make sense.
+    fn validate(&self, path: Option<&Path>) -> Result<()> {
+        let file = path
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|| "default config".into());
+        for (key, list) in self.evidence.lists() {
+            for (i, pattern) in list.iter().enumerate() {
+                if let Err(e) = regex::Regex::new(&format!("(?i){pattern}")) {
+                    let first = e
+                        .to_string()
+                        .lines()
+                        .last()
+                        .unwrap_or("")
+                        .trim()
+                        .to_string();
+                    bail!("{file}: evidence.{key}[{i}] is not a valid regex: {first}");
+                }
+            }
+        }
+        let t = &self.thresholds;
+        for (key, v) in [
+            ("strength_lookback_days", t.strength_lookback_days),
+            ("reassessment_min_visits", t.reassessment_min_visits),
+            ("reassessment_max_visits", t.reassessment_max_visits),
+            ("reassessment_max_days", t.reassessment_max_days),
+        ] {
+            if v < 0 {
+                bail!("{file}: thresholds.{key} must be 0 or more, got {v}");
+            }
+        }
+        for cpt in &self.codes.neuromuscular_cpt {
+            if parse_cpt_range(cpt).is_none() {
+                bail!(
+                    "{file}: codes.neuromuscular_cpt holds \"{cpt}\": expected a 5-character code or a range like 95831-95834"
+                );
+            }
+        }
+        Ok(())
+    }
+}
+
+impl EvidencePatterns {
+    /// Every pattern list with its config key, for validation and reports.
+    pub fn lists(&self) -> [(&'static str, &Vec<String>); 9] {
+        [
+            ("not_grade_mask", &self.not_grade_mask),
+            ("strength_grade", &self.strength_grade),
+            ("muscle_group", &self.muscle_group),
+            ("msk_etiology_mask", &self.msk_etiology_mask),
+            ("msk_etiology", &self.msk_etiology),
+            ("neuro_distinction_mask", &self.neuro_distinction_mask),
+            ("neuro_distinction", &self.neuro_distinction),
+            ("functional_impact", &self.functional_impact),
+            ("treatment_plan", &self.treatment_plan),
+        ]
+    }
+}
+
+/// `95831-95834` -> (95831, 95834) as strings; `95831` -> (95831, 95831).
+pub fn parse_cpt_range(spec: &str) -> Option<(String, String)> {
+    let spec = spec.trim().to_uppercase();
+    let (lo, hi) = match spec.split_once('-') {
+        Some((lo, hi)) => (lo.trim().to_string(), hi.trim().to_string()),
+        None => (spec.clone(), spec.clone()),
+    };
+    let ok = |c: &str| c.len() == 5 && c.chars().all(|ch| ch.is_ascii_alphanumeric());
+    (ok(&lo) && ok(&hi) && lo <= hi).then_some((lo, hi))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_valid() {
+        Config::default().validate(None).unwrap();
+    }
+
+    #[test]
+    fn unknown_key_is_named() {
+        let dir = std::env::temp_dir().join(format!("ca-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let p = dir.join("c.toml");
+        std::fs::write(&p, "[thresholds]\nreassesment_max_visits = 3\n").unwrap();
+        let err = Config::load(Some(&p)).unwrap_err().to_string();
+        assert!(err.contains("reassesment_max_visits"), "{err}");
+        std::fs::write(&p, "[evidence]\nstrength_grade = ['(unclosed']\n").unwrap();
+        let err = Config::load(Some(&p)).unwrap_err().to_string();
+        assert!(err.contains("evidence.strength_grade[0]"), "{err}");
+        std::fs::write(&p, "[thresholds]\nreassessment_max_visits = 3\n").unwrap();
+        let c = Config::load(Some(&p)).unwrap();
+        assert_eq!(c.thresholds.reassessment_max_visits, 3);
+        assert_eq!(c.thresholds.reassessment_max_days, 90);
+    }
+
+    #[test]
+    fn cpt_ranges() {
+        assert_eq!(
+            parse_cpt_range("95831-95834"),
+            Some(("95831".into(), "95834".into()))
+        );
+        assert_eq!(
+            parse_cpt_range("97110"),
+            Some(("97110".into(), "97110".into()))
+        );
+        assert_eq!(parse_cpt_range("9583"), None);
+        assert_eq!(parse_cpt_range("95834-95831"), None);
+    }
+}

@@ -1,0 +1,365 @@
+//! Reads the claims and notes exports (CSV, Parquet, Arrow IPC, NDJSON; a
+//! file, folder or glob), applies the column mapping, validates every row
+//! and splits them into usable rows and rejects (file, row, column, reason).
+//!
+//! File-level problems (missing file or column, unknown format, unreadable
+//! or undecodable file, a column of a type that cannot mean its value) are
+//! [`InputError`]s: the run stops before anything is written.
+
+pub mod mapping;
+pub mod parse;
+pub mod sources;
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use polars::prelude::*;
+use sha2::{Digest, Sha256};
+
+use crate::input_error;
+use crate::model::{CLAIM_COLUMNS, ColumnSpec, DX_COLUMNS, Kind, NOTE_COLUMNS};
+pub use mapping::Mapping;
+use sources::{Format, one_line};
+
+/// Which export a file is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputKind {
+    Claims,
+    Notes,
+}
+
+impl InputKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            InputKind::Claims => "claims",
+            InputKind::Notes => "notes",
+        }
+    }
+    fn columns(self) -> &'static [ColumnSpec] {
+        match self {
+            InputKind::Claims => CLAIM_COLUMNS,
+            InputKind::Notes => NOTE_COLUMNS,
+        }
+    }
+}
+
+/// One input after validation.
+pub struct LoadedInput {
+    pub kind: InputKind,
+    pub path: PathBuf,
+    pub files: Vec<PathBuf>,
+    pub sha256: String,
+    pub rows_read: usize,
+    /// Usable rows, typed as `model` documents (plus `__file`, `__row`).
+    pub data: DataFrame,
+    /// Rejected rows: file, row, column, reason.
+    pub rejects: DataFrame,
+}
+
+impl LoadedInput {
+    pub fn rows_used(&self) -> usize {
+        self.data.height()
+    }
+    pub fn rows_rejected(&self) -> usize {
+        self.rejects.height()
+    }
+}
+
+/// Reads, maps and validates one input.
+pub fn load(
+    kind: InputKind,
+    path: &Path,
+    mapping: &BTreeMap<String, String>,
+) -> Result<LoadedInput> {
+    let (files, format) = sources::resolve(path)?;
+    let mut parts = Vec::with_capacity(files.len());
+    for file in &files {
+        parts.push(read_raw(kind, file, format, mapping)?);
+    }
+    let mut raw = parts.remove(0);
+    for part in parts {
+        raw.vstack_mut_owned(part)?;
+    }
+    let rows_read = raw.height();
+    let (data, rejects) = validate(kind, raw)?;
+    Ok(LoadedInput {
+        kind,
+        path: path.to_path_buf(),
+        sha256: sha256_files(&files)?,
+        files,
+        rows_read,
+        data,
+        rejects,
+    })
+}
+
+/// One file's contract columns as text, with `__file` and `__row` (data rows from 1).
+fn read_raw(
+    kind: InputKind,
+    file: &Path,
+    format: Format,
+    mapping: &BTreeMap<String, String>,
+) -> Result<DataFrame> {
+    let shown = file.display().to_string();
+    let lf = sources::scan(file, format)?;
+    let mut lf = lf;
+    let schema = match lf.collect_schema() {
+        Ok(s) => s,
+        Err(e) => input_error!("{shown}: cannot read file ({})", one_line(&e.to_string())),
+    };
+    // A UTF-8 byte-order mark sticks to the first header name in some readers.
+    let names: Vec<(String, String)> = schema
+        .iter_names()
+        .map(|n| (n.to_string(), n.trim_start_matches('\u{feff}').to_string()))
+        .collect();
+    for (_, clean) in &names {
+        if let Some(base) = clean.strip_suffix("_duplicated_0") {
+            input_error!("{shown}: column \"{base}\" appears more than once in the header");
+        }
+    }
+    let find = |wanted: &str| {
+        names
+            .iter()
+            .find(|(_, clean)| clean == wanted)
+            .map(|(orig, _)| orig.clone())
+    };
+    for (target, source) in mapping {
+        let is_ours = kind.columns().iter().any(|c| c.name == target)
+            || (kind == InputKind::Claims && DX_COLUMNS.contains(&target.as_str()));
+        if is_ours && find(source).is_none() {
+            input_error!(
+                "{shown}: the mapping names column \"{source}\" for {target}, but the file has no such column"
+            );
+        }
+    }
+    let found: Vec<&str> = names.iter().map(|(_, c)| c.as_str()).collect();
+    let mut exprs = Vec::new();
+    for spec in kind.columns() {
+        let source = Mapping::source_name(mapping, spec.name);
+        let expr = match find(source) {
+            Some(orig) => text_column(&shown, &orig, schema.get(&orig).unwrap(), spec)?,
+            None if spec.name == "dx_codes" => dx_columns(&shown, mapping, &schema, &find)?,
+            None if spec.required => {
+                let via = if source != spec.name {
+                    format!(" (mapped from \"{source}\")")
+                } else {
+                    String::new()
+                };
+                input_error!(
+                    "{shown}: missing required column \"{}\"{via}; found: {}",
+                    spec.name,
+                    found.join(", ")
+                );
+            }
+            None => lit(LiteralValue::untyped_null()).cast(DataType::String),
+        };
+        exprs.push(expr.alias(spec.name));
+    }
+    exprs.push(lit(shown.clone()).alias("__file"));
+    exprs.push(col("__row"));
+    let df = lf.with_row_index("__row", Some(1)).select(exprs).collect();
+    match df {
+        Ok(df) => Ok(df),
+        Err(e) => input_error!("{shown}: cannot read file ({})", one_line(&e.to_string())),
+    }
+}
+
+/// `dx1`..`dx12` joined with `;` (empty cells skipped), or a missing-column error.
+fn dx_columns(
+    shown: &str,
+    mapping: &BTreeMap<String, String>,
+    schema: &Schema,
+    find: &dyn Fn(&str) -> Option<String>,
+) -> Result<Expr> {
+    let mut parts = Vec::new();
+    for dx in DX_COLUMNS {
+        if let Some(orig) = find(Mapping::source_name(mapping, dx)) {
+            let spec = ColumnSpec {
+                name: dx,
+                kind: Kind::Text,
+                required: false,
+            };
+            let text = text_column(shown, &orig, schema.get(&orig).unwrap(), &spec)?;
+            let t = text.str().strip_chars(lit(LiteralValue::untyped_null()));
+            parts.push(
+                when(t.clone().eq(lit("")))
+                    .then(lit(LiteralValue::untyped_null()).cast(DataType::String))
+                    .otherwise(t),
+            );
+        }
+    }
+    if parts.is_empty() {
+        input_error!("{shown}: missing required column \"dx_codes\" (or dx1..dx12)");
+    }
+    let joined = concat_str(parts, ";", true);
+    Ok(when(joined.clone().eq(lit("")))
+        .then(lit(LiteralValue::untyped_null()).cast(DataType::String))
+        .otherwise(joined))
+}
+
+/// A source column as text, parsed later exactly as CSV text is. Native
+/// types that can mean the value are written out; others are a file error.
+fn text_column(shown: &str, name: &str, dtype: &DataType, spec: &ColumnSpec) -> Result<Expr> {
+    let c = col(name);
+    let ok_native = match dtype {
+        DataType::String | DataType::Null => return Ok(c.cast(DataType::String)),
+        DataType::Date => matches!(spec.kind, Kind::Date | Kind::Text),
+        DataType::Datetime(_, _) => {
+            if matches!(spec.kind, Kind::Date) {
+                return Ok(c.cast(DataType::Date).cast(DataType::String));
+            }
+            matches!(spec.kind, Kind::Text)
+        }
+        dt if dt.is_integer() => !matches!(spec.kind, Kind::Date | Kind::LongText),
+        dt if dt.is_float() || dt.is_decimal() => matches!(
+            spec.kind,
+            Kind::Amount | Kind::Text | Kind::LineNumber | Kind::Units
+        ),
+        _ => false,
+    };
+    if !ok_native {
+        input_error!(
+            "{shown}: column \"{name}\" has type {dtype}, which cannot hold {} values",
+            kind_word(spec.kind)
+        );
+    }
+    Ok(c.cast(DataType::String))
+}
+
+fn kind_word(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Text | Kind::LongText => "text",
+        Kind::Date => "date",
+        Kind::LineNumber | Kind::Units => "whole-number",
+        Kind::Amount => "amount",
+        Kind::Cpt => "CPT code",
+        Kind::DxList => "diagnosis code",
+    }
+}
+
+/// Splits raw rows into typed usable rows and rejects.
+fn validate(kind: InputKind, raw: DataFrame) -> Result<(DataFrame, DataFrame)> {
+    let parsed: Vec<_> = kind.columns().iter().map(parse::parse_column).collect();
+    let mut reject_col = lit(LiteralValue::untyped_null()).cast(DataType::String);
+    let mut reject_reason = lit(LiteralValue::untyped_null()).cast(DataType::String);
+    // Built back to front so that the first bad column in contract order wins.
+    for (spec, p) in kind.columns().iter().zip(&parsed).rev() {
+        reject_col = when(p.bad.clone())
+            .then(lit(spec.name))
+            .otherwise(reject_col);
+        reject_reason = when(p.bad.clone())
+            .then(p.reason.clone())
+            .otherwise(reject_reason);
+    }
+    let mut exprs: Vec<Expr> = parsed
+        .iter()
+        .map(|p| p.value.clone().alias(p.output.as_str()))
+        .collect();
+    exprs.push(col("__file"));
+    exprs.push(col("__row"));
+    exprs.push(reject_col.alias("__column"));
+    exprs.push(reject_reason.alias("__reason"));
+    let checked = raw.lazy().select(exprs);
+    let checked = match kind {
+        InputKind::Claims => claim_consistency(checked)?,
+        InputKind::Notes => duplicate_rule(
+            checked,
+            &["note_id"],
+            "note_id",
+            "duplicate note_id: an earlier row has the same note",
+        )?,
+    };
+    let checked = checked.collect()?;
+    let bad = checked.column("__reason")?.is_not_null();
+    let rejects = checked
+        .filter(&bad)?
+        .lazy()
+        .select([
+            col("__file").alias("file"),
+            col("__row").cast(DataType::Int64).alias("row"),
+            col("__column").alias("column"),
+            col("__reason").alias("reason"),
+        ])
+        .collect()?;
+    let data = checked.filter(&!&bad)?.drop_many(["__column", "__reason"]);
+    Ok((data, rejects))
+}
+
+/// Marks later duplicates of `keys` among rows not rejected yet.
+fn duplicate_rule(
+    lf: LazyFrame,
+    keys: &[&str],
+    column: &str,
+    reason: &str,
+) -> PolarsResult<LazyFrame> {
+    let ok = col("__reason").is_null();
+    let key_exprs: Vec<Expr> = keys.iter().map(|k| col(*k)).chain([ok.clone()]).collect();
+    let nth = int_range(lit(0), len(), 1, DataType::Int64).over(key_exprs)?;
+    let dup = ok.and(nth.gt(lit(0)));
+    Ok(lf.with_columns([
+        when(dup.clone())
+            .then(lit(column))
+            .otherwise(col("__column"))
+            .alias("__column"),
+        when(dup)
+            .then(lit(reason))
+            .otherwise(col("__reason"))
+            .alias("__reason"),
+    ]))
+}
+
+/// Claim-level rules: a repeated (claim_id, line_number) rejects the later
+/// line; lines of one claim that disagree on patient, date or diagnoses
+/// reject the whole claim, since no one can tell which line is right.
+fn claim_consistency(lf: LazyFrame) -> PolarsResult<LazyFrame> {
+    let lf = duplicate_rule(
+        lf,
+        &["claim_id", "line_number"],
+        "line_number",
+        "duplicate line: an earlier row has the same claim_id and line_number",
+    )?;
+    let ok = col("__reason").is_null();
+    let mut lf = lf.with_column(ok.clone().alias("__ok"));
+    for column in ["patient_id", "service_date", "dx_codes"] {
+        let distinct = col(column)
+            .filter(col("__ok"))
+            .n_unique()
+            .over([col("claim_id")])?;
+        let disagree = col("__ok").and(distinct.gt(lit(1)));
+        let reason =
+            format!("lines of this claim disagree on {column}: the whole claim is rejected");
+        lf = lf.with_columns([
+            when(disagree.clone())
+                .then(lit(column))
+                .otherwise(col("__column"))
+                .alias("__column"),
+            when(disagree)
+                .then(lit(reason))
+                .otherwise(col("__reason"))
+                .alias("__reason"),
+        ]);
+    }
+    Ok(lf.drop(cols(["__ok"])))
+}
+
+/// SHA-256 over the bytes of every file of the input, in read order.
+fn sha256_files(files: &[PathBuf]) -> Result<String> {
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    for file in files {
+        let mut f = match std::fs::File::open(file) {
+            Ok(f) => f,
+            Err(e) => input_error!("{}: cannot open file ({})", file.display(), e.kind()),
+        };
+        loop {
+            let n = f.read(&mut buf)?;
+            if n == 0 {
+                break;
+            }
+            hasher.update(&buf[..n]);
+        }
+    }
+    Ok(format!("{:x}", hasher.finalize()))
+}

@@ -1,0 +1,221 @@
+//! Turns raw text columns into typed model columns, and names why a row
+//! cannot be used. Every rule is a Polars expression over the whole column,
+//! so validation costs one vectorised pass.
+
+use polars::prelude::*;
+
+use crate::model::{ColumnSpec, Kind};
+
+/// Shape of one normalised ICD-10-CM code: letter, digit, alphanumeric, then up to 4 more.
+pub const DX_CODE_SHAPE: &str = r"[A-Z][0-9][0-9A-Z][0-9A-Z]{0,4}";
+
+/// What validation makes of one column: the typed value and, for bad rows, a reason.
+pub struct Parsed {
+    /// Output column name (amounts become `*_cents`).
+    pub output: String,
+    pub value: Expr,
+    /// True when the row must be rejected for this column.
+    pub bad: Expr,
+    /// Why, in words (never the note text: only short coded values are quoted).
+    pub reason: Expr,
+}
+
+/// The raw value trimmed, with empty text as null.
+fn trimmed(name: &str) -> Expr {
+    let t = col(name)
+        .str()
+        .strip_chars(lit(LiteralValue::untyped_null()));
+    when(t.clone().eq(lit("")))
+        .then(lit(LiteralValue::untyped_null()).cast(DataType::String))
+        .otherwise(t)
+}
+
+/// `"<what>: "<raw value, at most 40 characters>"`.
+fn quoted(what: &str, name: &str) -> Expr {
+    concat_str(
+        [
+            lit(format!("{what}: \"")),
+            col(name).str().head(lit(40)),
+            lit("\""),
+        ],
+        "",
+        false,
+    )
+}
+
+/// Dates are parsed as `YYYY-MM-DD` or `MM/DD/YYYY`, and must fall in 1900–2100.
+pub fn parse_date(raw: Expr) -> Expr {
+    let iso = raw
+        .clone()
+        .str()
+        .contains(lit(r"^\d{4}-\d{2}-\d{2}$"), true);
+    let us = raw
+        .clone()
+        .str()
+        .contains(lit(r"^\d{1,2}/\d{1,2}/\d{4}$"), true);
+    let opts = |fmt: &str| StrptimeOptions {
+        format: Some(fmt.into()),
+        strict: false,
+        exact: true,
+        cache: true,
+    };
+    let us_padded = raw
+        .clone()
+        .str()
+        .replace(lit(r"^(\d)/"), lit("0$1/"), false)
+        .str()
+        .replace(lit(r"/(\d)/"), lit("/0$1/"), false);
+    when(iso)
+        .then(raw.clone().str().to_date(opts("%Y-%m-%d")))
+        .when(us)
+        .then(us_padded.str().to_date(opts("%m/%d/%Y")))
+        .otherwise(lit(LiteralValue::untyped_null()).cast(DataType::Date))
+}
+
+/// `$1,234.50` -> 123450 cents; null when not a number.
+pub fn parse_cents(raw: Expr) -> Expr {
+    let cleaned = raw.str().replace_all(lit(r"[$,\s]"), lit(""), false);
+    let plain = cleaned
+        .clone()
+        .str()
+        .contains(lit(r"^[+-]?(\d+\.?\d*|\.\d+)$"), true);
+    when(plain)
+        .then(
+            (cleaned.cast(DataType::Float64) * lit(100.0))
+                .round(0, RoundMode::HalfAwayFromZero)
+                .cast(DataType::Int64),
+        )
+        .otherwise(lit(LiteralValue::untyped_null()).cast(DataType::Int64))
+}
+
+/// Diagnosis list normalised: upper case, no dots, `;` between codes.
+pub fn normalize_dx_list(raw: Expr) -> Expr {
+    raw.str()
+        .to_uppercase()
+        .str()
+        .replace_all(lit("."), lit(""), true)
+        .str()
+        .replace_all(lit(r"[;,|\s]+"), lit(";"), false)
+        .str()
+        .strip_chars(lit(";"))
+}
+
+/// The parse and validation of one contract column, read from column `name` (text).
+pub fn parse_column(spec: &ColumnSpec) -> Parsed {
+    let name = spec.name;
+    let t = trimmed(name);
+    let missing = t.clone().is_null();
+    let empty_reason = lit("required value is empty");
+    let (output, value, invalid, invalid_reason): (String, Expr, Expr, Expr) = match spec.kind {
+        Kind::Text => (name.into(), t.clone(), lit(false), lit("")),
+        Kind::LongText => {
+            let v = col(name);
+            let blank = v
+                .clone()
+                .str()
+                .strip_chars(lit(LiteralValue::untyped_null()))
+                .eq(lit(""));
+            return Parsed {
+                output: name.into(),
+                value: v.clone(),
+                bad: if spec.required {
+                    v.is_null().or(blank)
+                } else {
+                    lit(false)
+                },
+                reason: empty_reason,
+            };
+        }
+        Kind::Date => {
+            let d = parse_date(t.clone());
+            let in_range = d
+                .clone()
+                .gt_eq(lit(chrono::NaiveDate::from_ymd_opt(1900, 1, 1).unwrap()))
+                .and(
+                    d.clone()
+                        .lt_eq(lit(chrono::NaiveDate::from_ymd_opt(2100, 12, 31).unwrap())),
+                );
+            let bad = t
+                .clone()
+                .is_not_null()
+                .and(d.clone().is_null().or(in_range.not()));
+            let reason = when(d.clone().is_null())
+                .then(quoted(
+                    "not a date (expected YYYY-MM-DD or MM/DD/YYYY)",
+                    name,
+                ))
+                .otherwise(quoted("date out of range (expected 1900-2100)", name));
+            (name.into(), d, bad, reason)
+        }
+        Kind::LineNumber | Kind::Units => {
+            let digits = t.clone().str().contains(lit(r"^\+?\d{1,9}$"), true);
+            let n = when(digits)
+                .then(t.clone().cast(DataType::Int64))
+                .otherwise(lit(LiteralValue::untyped_null()).cast(DataType::Int64));
+            let min = if spec.kind == Kind::LineNumber { 1 } else { 0 };
+            let ok = n.clone().is_not_null().and(n.clone().gt_eq(lit(min)));
+            let bad = t.clone().is_not_null().and(ok.not());
+            let what = if min == 1 {
+                "not a whole number of 1 or more"
+            } else {
+                "not a whole number of 0 or more"
+            };
+            let v = n.cast(DataType::Int32);
+            let v = if spec.kind == Kind::Units {
+                v.fill_null(lit(1))
+            } else {
+                v
+            };
+            (name.into(), v, bad, quoted(what, name))
+        }
+        Kind::Amount => {
+            let c = parse_cents(t.clone());
+            let bad = t
+                .clone()
+                .is_not_null()
+                .and(c.clone().is_null().or(c.clone().lt(lit(0))));
+            let reason = when(c.clone().is_null())
+                .then(quoted("not an amount", name))
+                .otherwise(quoted("negative amount", name));
+            (name.replace("_amount", "_cents"), c, bad, reason)
+        }
+        Kind::Cpt => {
+            let u = t.clone().str().to_uppercase();
+            let bad = t
+                .clone()
+                .is_not_null()
+                .and(u.clone().str().contains(lit("^[0-9A-Z]{5}$"), true).not());
+            (
+                name.into(),
+                u,
+                bad,
+                quoted("CPT/HCPCS code must be 5 letters or digits", name),
+            )
+        }
+        Kind::DxList => {
+            let n = normalize_dx_list(t.clone());
+            let shape = format!("^{DX_CODE_SHAPE}(;{DX_CODE_SHAPE})*$");
+            let no_code = n.clone().eq(lit(""));
+            let bad_shape = n.clone().str().contains(lit(shape), true).not();
+            let bad = t.clone().is_not_null().and(no_code.clone().or(bad_shape));
+            let reason = when(no_code)
+                .then(lit("no diagnosis code"))
+                .otherwise(quoted("diagnosis code of impossible shape", name));
+            (name.into(), n, bad, reason)
+        }
+    };
+    let (bad, reason) = if spec.required {
+        (
+            missing.clone().or(invalid),
+            when(missing).then(empty_reason).otherwise(invalid_reason),
+        )
+    } else {
+        (invalid, invalid_reason)
+    };
+    Parsed {
+        output,
+        value,
+        bad,
+        reason,
+    }
+}

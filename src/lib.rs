@@ -1,0 +1,14 @@
+//! claims-audit: audits historical healthcare claims for ICD-10-CM coding
+//! compliance. Data flows one way: ingest -> model -> evidence -> checks ->
+//! findings -> report (see DESIGN.md).
+
+pub mod audit;
+pub mod checks;
+pub mod cli;
+pub mod codes;
+pub mod config;
+pub mod error;
+pub mod evidence;
+pub mod ingest;
+pub mod model;
+pub mod report;
