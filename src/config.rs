@@ -126,6 +126,8 @@ impl Default for EvidencePatterns {
                 // dates and triple fractions: 3/5/2026, 2/5/27, 2026-03-05
                 r"\b\d{1,4}\s*/\s*\d{1,2}\s*/\s*\d{1,4}\b".into(),
                 r"\b\d{4}-\d{1,2}-\d{1,2}\b".into(),
+                // fractions of another scale: 5/10, 3/4, 8/12
+                r"\b\d+\s*/\s*(?:\d{2,}|[0-46-9])\b".into(),
                 // spinal levels: L4/5, C5/6, L4-L5
                 r"\b[cdtls]\d{1,2}\s*[-/]\s*[cdtls]?\d{1,2}\b".into(),
                 // counts preceded by what they count: visit 3/5, session 2, week 4, day 1/5

@@ -270,3 +270,6 @@ pub fn empty_findings() -> PolarsResult<DataFrame> {
         Column::new_empty("rule".into(), &DataType::String),
     ])
 }
+
+#[cfg(test)]
+mod tests;
