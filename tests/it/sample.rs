@@ -1,0 +1,78 @@
+//! The README's main command on sample_data: every file CONTRACT.md lists,
+//! and exactly the findings sample_data/README.md promises.
+
+use crate::common::*;
+
+#[test]
+fn sample_data_run_writes_every_output_and_the_expected_findings() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = audit(
+        &sample("claims.csv"),
+        &sample("notes.csv"),
+        &tmp.path().join("run"),
+        &[],
+    );
+    for f in [
+        "findings.csv",
+        "findings.parquet",
+        "summary.json",
+        "report.html",
+        "rejects.csv",
+    ] {
+        assert!(out.join(f).is_file(), "{f} missing");
+    }
+    let got = pairs(&out.join("findings.csv"));
+    let expected_text = read(&sample("expected_findings.csv"));
+    let mut expected: Vec<(String, String)> = expected_text
+        .lines()
+        .skip(1)
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            let (a, b) = l.split_once(',').unwrap();
+            (a.trim().to_string(), b.trim().to_string())
+        })
+        .collect();
+    expected.sort();
+    let missing: Vec<_> = expected.iter().filter(|p| !got.contains(p)).collect();
+    let extra: Vec<_> = got.iter().filter(|p| !expected.contains(p)).collect();
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "missing: {missing:?}\nextra: {extra:?}"
+    );
+    let summary: serde_json::Value =
+        serde_json::from_str(&read(&out.join("summary.json"))).unwrap();
+    for input in summary["inputs"].as_array().unwrap() {
+        let (r, u, j) = (
+            input["rows_read"].as_u64().unwrap(),
+            input["rows_used"].as_u64().unwrap(),
+            input["rows_rejected"].as_u64().unwrap(),
+        );
+        assert_eq!(
+            r,
+            u + j,
+            "rows_read = rows_used + rows_rejected for {}",
+            input["name"]
+        );
+    }
+    assert_eq!(summary["checks"].as_object().unwrap().len(), 8);
+}
+
+#[test]
+fn checks_lists_the_catalog() {
+    let o = run(&["checks"]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    for id in [
+        "excludes1-conflict",
+        "dx-invalid",
+        "m6281-neuro-dx-mismatch",
+        "m6281-no-strength-exam",
+        "m6281-no-reassessment",
+        "m6281-primary-with-specific",
+        "m6281-neuro-cpt-undistinguished",
+        "r531-specificity",
+    ] {
+        assert!(text.contains(id), "{id} missing from\n{text}");
+    }
+    let long = run(&["checks", "--long"]);
+    assert!(String::from_utf8_lossy(&long.stdout).contains("## Why it matters"));
+}
