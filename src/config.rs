@@ -117,6 +117,9 @@ const COUNT_NOUNS: &str = r"(?:sets?|reps?|repetitions?|times|attempts?|trials?|
 const NEURO: &str = r"(?:neuro\w*|radiculopath\w*|myelopath\w*|plexopath\w*|polyneuropath\w*|emg(?:\s*/\s*ncs)?|ncs|ncv|nerve conduction(?:\s+stud(?:y|ies))?|electrodiagnostic\w*|nerve (?:injury|damage|involvement|compression|entrapment|cause)|central (?:cause|etiology|origin)|stroke|spinal cord (?:injury|lesion|involvement)|motor neuron\w*(?:\s+disease)?|myasthenia\w*)";
 /// Musculoskeletal etiologies of CHECKS.md.
 const MSK: &str = r"(?:deconditioning|deconditioned|disuse|post-?\s?operative(?:ly)?|post-?\s?surgical(?:ly)?|post-?op\b|immobili[sz]\w*|myopath\w*|atroph\w*|muscle wasting|wasting|musculoskeletal)";
+/// Words that end a negation's or an uncertainty's reach (NegEx termination terms).
+/// Masked lists replace matches with a clause break, so this splits the clause.
+const CLAUSE_BREAK: &str = r"\b(?:but|however|although|though|whereas|except)\b";
 const SURGERY: &str = r"(?:surgery|surgical|repair|arthroplasty|replacement|tka|tha|tkr|thr|orif|fixation|fusion|laminectomy|discectomy|\w+ectomy|\w+plasty|\w+otomy|\w+oscopy|amputation|reconstruction|procedure|operation|cabg|transplant\w*)";
 
 impl Default for EvidencePatterns {
@@ -143,16 +146,20 @@ impl Default for EvidencePatterns {
                 // N/5 with optional +/-: 3/5, 4+/5, 4 / 5
                 r"\b[0-5]\s*[+-]?\s*/\s*5\b".into(),
                 // MRC / MMT / manual muscle test(ing) followed later in the sentence by a grade
-                r"\b(?:mrc|mmt|manual muscle test(?:ing|s)?)\b[^.;!?\n]*?\b(?:[0-5][+-]|[0-5]\b)".into(),
+                // (a sentence may hold decimals and common abbreviations: "hip abd. grade 4")
+                r"\b(?:mrc|mmt|manual muscle test(?:ing|s)?)\b(?:[^.;!?\n]|\.\d|\b(?:abd|add|ext|flex|bilat|lt|rt|ant|post|approx|pt|ms|st)\.)*?\b(?:[0-5][+-]|[0-5]\b)".into(),
             ],
             muscle_group: vec![
                 r"\b(?:quadriceps|quads?|hamstrings?|glut(?:e|eus|eal)\w*|iliopsoas|hip (?:flexors?|extensors?|abductors?|adductors?|flexion|extension|abduction)|knee (?:flexors?|extensors?|flexion|extension)|ankle (?:dorsi ?flexors?|plantar ?flexors?|dorsiflexion|plantarflexion)|dorsi ?flexors?|plantar ?flexors?|gastrocnemius|soleus|tibialis anterior|deltoids?|biceps|triceps|rotator cuff|shoulder (?:flexors?|extensors?|abductors?|flexion|abduction|external rotators?|internal rotators?)|elbow (?:flexors?|extensors?)|wrist (?:flexors?|extensors?)|grip|trunk (?:flexors?|extensors?)|core|abdominals?|paraspinals?|(?:upper|lower) extremit(?:y|ies)|(?:bilateral )?(?:ue|le)s?)\b".into(),
             ],
             msk_etiology_mask: vec![
+                // NegEx termination: a negation does not reach past "but", "however", ...
+                CLAUSE_BREAK.into(),
                 // pre-negation: no atrophy, not deconditioned, denies disuse
                 format!(r"\b(?:no|not|without|denies|denied|negative for|absence of|free of|ruled out|rule out|r/o|never)\s+(?:[\w/-]+\s+){{0,3}}?{MSK}"),
                 // post-negation: atrophy absent, deconditioning ruled out
                 format!(r"{MSK}\s+(?:\w+\s+){{0,1}}?(?:absent|ruled out|excluded|unlikely|not (?:present|seen|noted|observed|evident))"),
+                format!(r"{MSK}\s*:\s*(?:none|no|negative|absent|not (?:present|seen|noted))\b"),
                 r"[^.;!?\n]*\?".into(),
             ],
             msk_etiology: vec![
@@ -160,6 +167,7 @@ impl Default for EvidencePatterns {
                 format!(r"\b(?:status post|s/p)\s+(?:[\w-]+\s+){{0,3}}?{SURGERY}\b"),
             ],
             neuro_distinction_mask: vec![
+                CLAUSE_BREAK.into(),
                 // questions are uncertain: "neuropathy ruled out?"
                 r"[^.;!?\n]*\?".into(),
                 // negated exclusion: not ruled out, cannot exclude, has not been excluded

@@ -461,35 +461,47 @@ fn config_thresholds_apply() {
 #[test]
 fn excludes1_conflicts_from_the_tabular_list() {
     let claims = [
-        Claim("C1", "P1", "2026-01-05", "M62.81;M62.84", &[]),  // featured pair
-        Claim("C2", "P1", "2026-01-06", "M6281;M33.10", &[]),   // block note M60-M63 cites M33.-
-        Claim("C3", "P1", "2026-01-07", "m62.81|M32.9", &[]),   // block note cites M32.- (lupus)
-        Claim("C4", "P1", "2026-01-08", "M62.81;M62.50", &[]),  // no Excludes1 between them
-        Claim("C5", "P1", "2026-01-09", "M62.81;M62.81", &[]),  // the same code twice
+        Claim("C1", "P1", "2026-01-05", "M62.81;M62.84", &[]), // featured pair
+        Claim("C2", "P1", "2026-01-06", "M6281;M33.10", &[]),  // block note M60-M63 cites M33.-
+        Claim("C3", "P1", "2026-01-07", "m62.81|M32.9", &[]),  // block note cites M32.- (lupus)
+        Claim("C4", "P1", "2026-01-08", "M62.81;M62.50", &[]), // no Excludes1 between them
+        Claim("C5", "P1", "2026-01-09", "M62.81;M62.81", &[]), // the same code twice
         Claim("C6", "P1", "2026-01-10", "M62.84;R26.89", &[]),
     ];
-    assert_eq!(flagged("excludes1-conflict", &claims, &[]), ids(&["C1", "C2", "C3"]));
+    assert_eq!(
+        flagged("excludes1-conflict", &claims, &[]),
+        ids(&["C1", "C2", "C3"])
+    );
     let ev = evidence("excludes1-conflict", &claims, &[], "C1");
-    assert!(ev.starts_with("M62.81 (dx 1) and M62.84 (dx 2): Excludes1 note at M62.81 cites M62.84"), "{ev}");
+    assert!(
+        ev.starts_with("M62.81 (dx 1) and M62.84 (dx 2): Excludes1 note at M62.81 cites M62.84"),
+        "{ev}"
+    );
     let ev = evidence("excludes1-conflict", &claims, &[], "C2");
-    assert!(ev.contains("M33.10 (dx 2)") && ev.contains("M60-M63"), "{ev}");
+    assert!(
+        ev.contains("M33.10 (dx 2)") && ev.contains("M60-M63"),
+        "{ev}"
+    );
 }
 
 #[test]
 fn dx_invalid_judges_by_the_code_set_of_the_service_date() {
     let claims = [
-        Claim("C1", "P1", "2026-03-02", "M62.8", &[]),           // header
-        Claim("C2", "P1", "2021-09-30", "M54.5", &[]),           // last day valid
-        Claim("C3", "P1", "2021-10-01", "M54.5", &[]),           // deleted FY2022
-        Claim("C4", "P1", "2025-09-30", "G35", &[]),             // last day valid
-        Claim("C5", "P1", "2025-10-01", "G35", &[]),             // expanded FY2026
-        Claim("C6", "P1", "2016-09-30", "M62.84", &[]),          // not yet valid
-        Claim("C7", "P1", "2016-10-01", "M62.84", &[]),          // valid from FY2017
-        Claim("C8", "P1", "2026-03-02", "M62.81;Z99.99", &[]),   // unknown but well formed
-        Claim("C9", "P1", "2014-06-01", "M62.81", &[]),          // before ICD-10: judged as FY2016
+        Claim("C1", "P1", "2026-03-02", "M62.8", &[]), // header
+        Claim("C2", "P1", "2021-09-30", "M54.5", &[]), // last day valid
+        Claim("C3", "P1", "2021-10-01", "M54.5", &[]), // deleted FY2022
+        Claim("C4", "P1", "2025-09-30", "G35", &[]),   // last day valid
+        Claim("C5", "P1", "2025-10-01", "G35", &[]),   // expanded FY2026
+        Claim("C6", "P1", "2016-09-30", "M62.84", &[]), // not yet valid
+        Claim("C7", "P1", "2016-10-01", "M62.84", &[]), // valid from FY2017
+        Claim("C8", "P1", "2026-03-02", "M62.81;Z99.99", &[]), // unknown but well formed
+        Claim("C9", "P1", "2014-06-01", "M62.81", &[]), // before ICD-10: judged as FY2016
         Claim("C10", "P1", "2026-03-02", "m6281;r53.1", &[]),
     ];
-    assert_eq!(flagged("dx-invalid", &claims, &[]), ids(&["C1", "C3", "C5", "C6", "C8"]));
+    assert_eq!(
+        flagged("dx-invalid", &claims, &[]),
+        ids(&["C1", "C3", "C5", "C6", "C8"])
+    );
     assert_eq!(
         evidence("dx-invalid", &claims, &[], "C1"),
         "M62.8 (dx 1) is not billable on 2026-03-02 (FY2026 code set): a category header with codes below it"
@@ -497,5 +509,8 @@ fn dx_invalid_judges_by_the_code_set_of_the_service_date() {
     let ev = evidence("dx-invalid", &claims, &[], "C3");
     assert!(ev.contains("M54.5 (dx 1) is not billable on 2021-10-01 (FY2022 code set): no longer valid after 2021-09-30"), "{ev}");
     let ev = evidence("dx-invalid", &claims, &[], "C8");
-    assert!(ev.contains("Z99.99 (dx 2)") && ev.contains("not a code of ICD-10-CM"), "{ev}");
+    assert!(
+        ev.contains("Z99.99 (dx 2)") && ev.contains("not a code of ICD-10-CM"),
+        "{ev}"
+    );
 }

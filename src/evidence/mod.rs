@@ -32,17 +32,22 @@ pub const FACT_LABELS: [&str; 6] = [
     "treatment plan",
 ];
 
+/// What a masked negation or uncertainty leaves behind: a clause break, so
+/// that no pattern can join the words on either side of it. Look-alike
+/// grades leave a space instead, as an MMT sentence may go on around them.
+const CLAUSE_END: &str = " ; ";
+
 /// One alternation of case-insensitive patterns.
 fn union(patterns: &[String]) -> String {
     let parts: Vec<String> = patterns.iter().map(|p| format!("(?:{p})")).collect();
     format!("(?i){}", parts.join("|"))
 }
 
-/// `text` with every match of every mask replaced by a space, in list order.
-fn masked(text: Expr, masks: &[String]) -> Expr {
+/// `text` with every match of every mask replaced by `with`, in list order.
+fn masked(text: Expr, masks: &[String], with: &str) -> Expr {
     masks.iter().fold(text, |e, m| {
         e.str()
-            .replace_all(lit(format!("(?i){m}")), lit(" "), false)
+            .replace_all(lit(format!("(?i){m}")), lit(with), false)
     })
 }
 
@@ -62,9 +67,9 @@ pub fn note_facts(notes: LazyFrame, p: &EvidencePatterns) -> LazyFrame {
     let text = col("text");
     notes
         .with_columns([
-            masked(text.clone(), &p.not_grade_mask).alias("__grade_text"),
-            masked(text.clone(), &p.msk_etiology_mask).alias("__msk_text"),
-            masked(text.clone(), &p.neuro_distinction_mask).alias("__neuro_text"),
+            masked(text.clone(), &p.not_grade_mask, " ").alias("__grade_text"),
+            masked(text.clone(), &p.msk_etiology_mask, CLAUSE_END).alias("__msk_text"),
+            masked(text.clone(), &p.neuro_distinction_mask, CLAUSE_END).alias("__neuro_text"),
         ])
         .with_column(
             col("__grade_text")
@@ -146,6 +151,7 @@ mod tests {
                 "STRENGTH 5-/5 GRIP",
                 "knee extension 0/5",
                 "MMT 4/5",
+                "MMT: R hip abd. grade 4",
                 "Seen 3/5/2026; quads 4/5.",
             ],
             "has_strength_grade",
@@ -212,6 +218,7 @@ mod tests {
                 "Neuro exam not normal, reflexes diminished.",
                 "Abnormal EMG.",
                 "Weakness of unclear cause.",
+                "No fracture but neuropathy possible.",
             ],
             "neuro_distinction",
             false,
@@ -229,6 +236,7 @@ mod tests {
                 "Status post lumbar laminectomy.",
                 "Weakness is musculoskeletal.",
                 "Steroid myopathy.",
+                "No pain but atrophy of the quadriceps noted.",
             ],
             "msk_etiology",
             true,
@@ -241,6 +249,7 @@ mod tests {
                 "s/p fall at home last week.",
                 "Weakness of unknown origin.",
                 "Negative for muscle wasting.",
+                "Atrophy: none.",
             ],
             "msk_etiology",
             false,

@@ -22,10 +22,20 @@ fn sample_data_run_writes_every_output_and_the_expected_findings() {
         assert!(out.join(f).is_file(), "{f} missing");
     }
     assert_findings_match(&out, "expected_findings.csv");
-    let summary: serde_json::Value = serde_json::from_str(&read(&out.join("summary.json"))).unwrap();
+    let summary: serde_json::Value =
+        serde_json::from_str(&read(&out.join("summary.json"))).unwrap();
     for input in summary["inputs"].as_array().unwrap() {
-        let (r, u, j) = (input["rows_read"].as_u64().unwrap(), input["rows_used"].as_u64().unwrap(), input["rows_rejected"].as_u64().unwrap());
-        assert_eq!(r, u + j, "rows_read = rows_used + rows_rejected for {}", input["name"]);
+        let (r, u, j) = (
+            input["rows_read"].as_u64().unwrap(),
+            input["rows_used"].as_u64().unwrap(),
+            input["rows_rejected"].as_u64().unwrap(),
+        );
+        assert_eq!(
+            r,
+            u + j,
+            "rows_read = rows_used + rows_rejected for {}",
+            input["name"]
+        );
     }
     assert_eq!(summary["checks"].as_object().unwrap().len(), 8);
 }
@@ -33,7 +43,12 @@ fn sample_data_run_writes_every_output_and_the_expected_findings() {
 #[test]
 fn sample_data_period_run_flags_only_claims_of_the_period() {
     let tmp = tempfile::tempdir().unwrap();
-    let out = audit(&sample("claims.csv"), &sample("notes.csv"), &tmp.path().join("run"), &["--from", "2026-01-01", "--to", "2026-06-30"]);
+    let out = audit(
+        &sample("claims.csv"),
+        &sample("notes.csv"),
+        &tmp.path().join("run"),
+        &["--from", "2026-01-01", "--to", "2026-06-30"],
+    );
     assert_findings_match(&out, "expected_findings_2026H1.csv");
 }
 
