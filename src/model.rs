@@ -150,7 +150,7 @@ impl AuditTables {
                 col("patient_id").first(),
                 col("provider_id").first(),
                 col("service_date").first(),
-                col("payer").first(),
+                col("payer").drop_nulls().first(),
                 col("dx_codes").first(),
                 coalesce(&[col("paid_cents"), col("charge_cents")])
                     .sum()
