@@ -70,24 +70,8 @@ fn assert_findings_match(out: &std::path::Path, expectation: &str) {
     let extra: Vec<_> = got.iter().filter(|p| !expected.contains(p)).collect();
     assert!(
         missing.is_empty() && extra.is_empty(),
-        "missing: {missing:?}\nextra: {extra:?}"
+        "{expectation}: missing: {missing:?}\nextra: {extra:?}"
     );
-    let summary: serde_json::Value =
-        serde_json::from_str(&read(&out.join("summary.json"))).unwrap();
-    for input in summary["inputs"].as_array().unwrap() {
-        let (r, u, j) = (
-            input["rows_read"].as_u64().unwrap(),
-            input["rows_used"].as_u64().unwrap(),
-            input["rows_rejected"].as_u64().unwrap(),
-        );
-        assert_eq!(
-            r,
-            u + j,
-            "rows_read = rows_used + rows_rejected for {}",
-            input["name"]
-        );
-    }
-    assert_eq!(summary["checks"].as_object().unwrap().len(), 8);
 }
 
 #[test]
