@@ -12,3 +12,4 @@ pub mod evidence;
 pub mod ingest;
 pub mod model;
 pub mod report;
+pub mod sql;

@@ -11,6 +11,8 @@ fn main() {
         Command::Run(args) => claims_audit::cli::run::run(args),
         Command::Validate(args) => claims_audit::cli::validate::run(args),
         Command::Checks(args) => claims_audit::cli::checks::run(args),
+        Command::Query(args) => claims_audit::cli::query::run(args),
+        Command::Export(args) => claims_audit::cli::export::run(args),
     };
     match result {
         Ok(code) => std::process::exit(code),

@@ -6,6 +6,7 @@
 //! finding, and sorts as CONTRACT.md says. Each check's file starts with its
 //! user documentation (`//!`), which `claims-audit checks` prints.
 
+pub mod custom;
 pub mod shared;
 
 mod dx_invalid;
@@ -72,7 +73,8 @@ pub struct CheckInfo {
     pub rule: &'static str,
     /// Source file of the check; its `//!` lines are the documentation.
     source: &'static str,
-    pub run: fn(&CheckContext) -> PolarsResult<LazyFrame>,
+    /// Built-in checks are Rust functions; custom checks run their SQL file.
+    pub run: Box<dyn Fn(&CheckContext) -> PolarsResult<LazyFrame> + Send + Sync>,
 }
 
 impl CheckInfo {
@@ -105,7 +107,7 @@ macro_rules! check {
             scope: Scope::$scope,
             rule: $rule,
             source: include_str!($file),
-            run: $module::findings,
+            run: Box::new($module::findings),
         }
     };
 }

@@ -2,6 +2,8 @@
 
 pub mod checks;
 pub mod common;
+pub mod export;
+pub mod query;
 pub mod run;
 pub mod validate;
 
@@ -27,4 +29,8 @@ pub enum Command {
     Validate(validate::ValidateArgs),
     /// List the check catalog (id, severity, scope, rule, documentation).
     Checks(checks::ChecksArgs),
+    /// Run SQL over the audit tables (claims, visits, notes, note_facts, findings, icd10cm, ...).
+    Query(query::QueryArgs),
+    /// Write the audit tables as Parquet, for DuckDB, Spark SQL, Trino or `query --from-run`.
+    Export(export::ExportArgs),
 }

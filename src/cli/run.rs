@@ -3,10 +3,11 @@
 //! ```text
 //! claims-audit run --claims PATH --notes PATH [--mapping FILE] [--config FILE]
 //!                  [--period YYYY-MM | --from DATE --to DATE] [--out DIR]
-//!                  [--fail-on high|medium|low]
+//!                  [--fail-on high|medium|low] [--checks-dir DIR]
 //! ```
 //! Reads and validates both inputs (file-level problems stop here, exit 2),
-//! builds the model, reads every note once, runs all checks together and
+//! loads and validates the custom checks (queries/checks/*.sql), builds the
+//! model, reads every note once, runs all checks together and
 //! writes the run folder atomically. Exit 1 when `--fail-on` is given and a
 //! finding of that severity or higher exists.
 
@@ -17,7 +18,7 @@ use clap::Args;
 
 use super::common::{InputArgs, PeriodArgs};
 use crate::audit::{self, Inputs};
-use crate::checks::{Severity, registry};
+use crate::checks::{Severity, custom, registry};
 use crate::config::Config;
 use crate::error::exit;
 use crate::input_error;
@@ -43,6 +44,9 @@ pub struct RunArgs {
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Folder of custom checks (*.sql). Default: queries/checks when it exists.
+    #[arg(long, value_name = "DIR")]
+    pub checks_dir: Option<PathBuf>,
 }
 
 pub fn run(args: RunArgs) -> Result<i32> {
@@ -55,9 +59,10 @@ pub fn run(args: RunArgs) -> Result<i32> {
         .out
         .clone()
         .unwrap_or_else(|| output::default_out(args.period.folder_label()));
+    let mut checks = registry();
+    checks.extend(custom::load(args.checks_dir.as_deref(), &checks)?);
     let inputs = Inputs::load(&args.inputs)?;
     let tables = audit::build_tables(&inputs, &config, period)?;
-    let checks = registry();
     let findings = audit::run_checks(&tables, &config, &checks)?;
 
     let claims_audited = tables

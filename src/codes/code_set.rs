@@ -330,6 +330,13 @@ impl CodeSet {
         &self.spans
     }
 
+    /// The FY2026 table as embedded: a TSV with a header line and columns
+    /// code (with dot), billable (`1`/`0`), description, chapter, block, in
+    /// code order. The SQL table `icd10cm` is built from it.
+    pub fn table_tsv(&self) -> &str {
+        &self.codes_text
+    }
+
     /// Block (section) id, e.g. `"M60-M63"` for M62.81. A code not in FY2026
     /// takes the block of its nearest ancestor in the table (its category at
     /// the latest), and a category missing from FY2026 the block whose range
