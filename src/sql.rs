@@ -201,6 +201,9 @@ pub fn error_line(file: &str, query: &str, err: &PolarsError) -> String {
         .collect::<Vec<_>>()
         .join(" ")
         .replace("sql parser error: ", "");
+    if let Some(rest) = what.strip_prefix("not found: ") {
+        what = rest.to_string();
+    }
     // Polars lists every valid column after an unknown one: keep the message short.
     for cut in ["; valid columns:", "\n\nResolved plan", " Resolved plan"] {
         if let Some(i) = what.find(cut) {
@@ -208,6 +211,7 @@ pub fn error_line(file: &str, query: &str, err: &PolarsError) -> String {
         }
     }
     let line = parser_line(&what)
+        .or_else(|| what.ends_with("found: EOF").then(|| last_sql_line(query)))
         .or_else(|| quoted_names(&what).iter().find_map(|n| line_of(query, n)))
         .unwrap_or_else(|| first_sql_line(query));
     if let Some(i) = what.find(" at Line: ") {
@@ -271,6 +275,20 @@ fn first_sql_line(query: &str) -> usize {
             !t.is_empty() && !t.starts_with("--")
         })
         .map(|i| i + 1)
+        .unwrap_or(1)
+}
+
+/// Line of the last SQL text (the query ended too early there).
+fn last_sql_line(query: &str) -> usize {
+    query
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| {
+            let t = l.trim();
+            !t.is_empty() && !t.starts_with("--")
+        })
+        .last()
+        .map(|(i, _)| i + 1)
         .unwrap_or(1)
 }
 
@@ -338,10 +356,29 @@ mod tests {
         );
     }
 
+    /// Custom checks are validated against `empty_model`: its tables must
+    /// have exactly the columns and types of a real audit's.
     #[test]
-    fn empty_model_builds() {
-        let t = empty_model().unwrap();
-        let names: Vec<&str> = model_tables(&t).iter().map(|(n, _)| *n).collect();
+    fn empty_model_has_the_schema_of_a_real_audit() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data");
+        let inputs = crate::audit::Inputs::load(&crate::cli::common::InputArgs {
+            claims: dir.join("claims.csv"),
+            notes: dir.join("notes.csv"),
+            mapping: None,
+        })
+        .unwrap();
+        let real = crate::audit::build_tables(&inputs, &Config::default(), Period::ALL).unwrap();
+        let empty = empty_model().unwrap();
+        let real = model_tables(&real);
+        let empty = model_tables(&empty);
+        let names: Vec<&str> = empty.iter().map(|(n, _)| *n).collect();
         assert_eq!(names, MODEL_TABLES);
+        for ((name, mut r), (_, mut e)) in real.into_iter().zip(empty) {
+            assert_eq!(
+                r.collect_schema().unwrap(),
+                e.collect_schema().unwrap(),
+                "table {name}"
+            );
+        }
     }
 }

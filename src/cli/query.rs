@@ -4,7 +4,7 @@
 //! claims-audit query (FILE.sql | --sql TEXT)
 //!                    (--claims PATH --notes PATH [--mapping FILE] [--config FILE]
 //!                     [--period YYYY-MM | --from DATE --to DATE] [--checks-dir DIR]
-//!                     | --from-run DIR | both)
+//!                     | --from-run DIR | both | neither, for icd10cm alone)
 //!                    [--output FILE.csv|.parquet|.json|.ndjson] [--format table|csv|json]
 //!                    [--max-rows N]
 //! ```
@@ -68,7 +68,7 @@ pub struct QueryArgs {
     #[arg(long, value_name = "DIR")]
     pub checks_dir: Option<PathBuf>,
     /// A run folder (its findings.parquet) or an `export` folder (every table).
-    #[arg(long, value_name = "DIR", required_unless_present = "claims")]
+    #[arg(long, value_name = "DIR")]
     pub from_run: Option<PathBuf>,
     /// Write the result to this file: .csv, .parquet, .json (one array) or .ndjson/.jsonl.
     #[arg(long, short, value_name = "FILE")]
@@ -168,7 +168,9 @@ pub fn run(args: QueryArgs) -> Result<i32> {
     }
     for t in sql::TABLES {
         if sql::reads(&read, t) && !tables.iter().any(|(n, _)| *n == t) {
-            let hint = if args.claims.is_none() {
+            let hint = if args.claims.is_none() && args.from_run.is_none() {
+                "give --claims and --notes, or --from-run DIR"
+            } else if args.claims.is_none() {
                 "a run folder holds only findings: add --claims and --notes, or query an `export` folder"
             } else {
                 "it is not in the --from-run folder"

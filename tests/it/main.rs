@@ -4,4 +4,5 @@
 mod common;
 mod formats;
 mod inputs;
+mod query;
 mod sample;
