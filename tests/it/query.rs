@@ -612,3 +612,41 @@ fn dashboards_give_the_same_results_in_duckdb() {
         _ => panic!("DuckDB and claims-audit disagree:\n{}", stderr(&o)),
     }
 }
+
+/// The README's worked example of a custom check is valid and finds what
+/// the README says it finds on sample_data.
+#[test]
+fn readme_worked_example_finds_what_the_readme_says() {
+    let readme = read(&repo().join("README.md"));
+    let start = readme
+        .find("```sql\n-- id: eval-without-plan-of-care")
+        .expect("worked example in README.md")
+        + "```sql\n".len();
+    let len = readme[start..].find("```").unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = checks_dir(
+        tmp.path(),
+        "eval_without_plan_of_care.sql",
+        &readme[start..start + len],
+    );
+    let out = tmp.path().join("run");
+    ok(&run_in_repo(&[
+        "run",
+        "--claims",
+        s(&sample("claims.csv")),
+        "--notes",
+        s(&sample("notes.csv")),
+        "--out",
+        s(&out),
+        "--quiet",
+        "--checks-dir",
+        s(&dir),
+    ]));
+    let summary: serde_json::Value =
+        serde_json::from_str(&read(&out.join("summary.json"))).unwrap();
+    let totals = &summary["checks"]["eval-without-plan-of-care"];
+    assert_eq!(totals["findings"], 9);
+    assert_eq!(totals["amount_at_risk"], 1569.35);
+    assert!(readme.contains("flags 9 evaluations"));
+    assert!(readme.contains("$1,569.35 at risk"));
+}
