@@ -74,6 +74,9 @@ pub fn load(dir: Option<&Path>, builtin: &[CheckInfo]) -> Result<Vec<CheckInfo>>
         Err(e) => input_error!("{}: cannot read folder ({e})", dir.display()),
     };
     files.sort();
+    if files.is_empty() {
+        return Ok(Vec::new());
+    }
     let empty = sql::empty_model()?;
     let mut seen: BTreeMap<String, String> = BTreeMap::new();
     let mut out = Vec::with_capacity(files.len());
