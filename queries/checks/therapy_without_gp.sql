@@ -8,10 +8,22 @@
 --   (nutrition therapy, acupuncture) are 97xxx codes outside therapy and are
 --   not checked. A clinic that also bills occupational or speech therapy
 --   (GO, GN) should copy this check and accept those modifiers too.
+
+-- Modifiers are normalised to `;GP;59;` form, so plain LIKE finds a whole
+-- GP in any engine (DuckDB, Spark SQL, Trino run this file unchanged).
+WITH therapy AS (
+    SELECT
+        claim_id,
+        line_number,
+        cpt_code,
+        modifiers,
+        ';' || UPPER(REPLACE(REPLACE(COALESCE(modifiers, ''), ',', ';'), ' ', ';')) || ';' AS mods
+    FROM claims
+    WHERE cpt_code BETWEEN '97010' AND '97799'
+)
 SELECT
     claim_id,
     'line ' || CAST(line_number AS VARCHAR) || ': CPT ' || cpt_code
         || ' without GP (modifiers: ' || COALESCE(NULLIF(modifiers, ''), 'none') || ')' AS evidence
-FROM claims
-WHERE cpt_code BETWEEN '97010' AND '97799'
-  AND NOT REGEXP_LIKE(COALESCE(modifiers, ''), '(^|[;,[:space:]])GP([;,[:space:]]|$)', 'i')
+FROM therapy
+WHERE mods NOT LIKE '%;GP;%'

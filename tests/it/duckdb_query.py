@@ -1,8 +1,14 @@
 #!/usr/bin/env python3
 """Runs SQL files in DuckDB over a `claims-audit export` folder and compares
-each result with the CSV `claims-audit query --output` wrote for it.
+the results with claims-audit's.
 
     python3 tests/it/duckdb_query.py EXPORT_DIR QUERY.sql EXPECTED.csv [QUERY.sql EXPECTED.csv ...]
+    python3 tests/it/duckdb_query.py --checks EXPORT_DIR CHECK.sql [CHECK.sql ...]
+
+Dashboards: each result is compared with the CSV `claims-audit query
+--output` wrote for it. Custom checks (--checks): the claims the query
+returns, among the audited ones (visits.in_period), must be exactly the
+claims of that check id in the export's findings.
 
 Every `<table>.parquet` of EXPORT_DIR becomes a view of that name and each
 query runs unchanged. Results must have the same columns and the same rows
@@ -40,9 +46,47 @@ def compare(name: str, got: list, expected: list) -> list:
     return problems
 
 
+def connect(duckdb, export: Path):
+    con = duckdb.connect()
+    for table in sorted(export.glob("*.parquet")):
+        path = str(table).replace("'", "''")
+        con.execute(f"CREATE VIEW {table.stem} AS SELECT * FROM read_parquet('{path}')")
+    return con
+
+
+def check_id(sql: str) -> str:
+    for line in sql.splitlines():
+        t = line.strip()
+        if t.lower().startswith("-- id:"):
+            return t.split(":", 1)[1].strip()
+    raise SystemExit("no -- id: header")
+
+
+def run_checks(duckdb, export: Path, files: list) -> int:
+    con = connect(duckdb, export)
+    problems = []
+    for f in files:
+        sql = Path(f).read_text()
+        cid = check_id(sql)
+        got = {r[0] for r in con.execute(
+            f"SELECT DISTINCT claim_id FROM ({sql}) q "
+            "WHERE claim_id IN (SELECT claim_id FROM visits WHERE in_period)").fetchall()}
+        want = {r[0] for r in con.execute(
+            "SELECT DISTINCT claim_id FROM findings WHERE check_id = ?", [cid]).fetchall()}
+        print(f"{Path(f).name}: {len(got)} claims", file=sys.stderr)
+        if got != want:
+            problems.append(f"{cid}: duckdb only {sorted(got - want)}, claims-audit only {sorted(want - got)}")
+    for p in problems:
+        print(p, file=sys.stderr)
+    return 1 if problems else 0
+
+
 def main() -> int:
     args = sys.argv[1:]
-    if len(args) < 3 or len(args) % 2 == 0:
+    checks = bool(args) and args[0] == "--checks"
+    if checks and len(args) >= 3:
+        pass
+    elif checks or len(args) < 3 or len(args) % 2 == 0:
         print(__doc__, file=sys.stderr)
         return 2
     try:
@@ -50,11 +94,10 @@ def main() -> int:
     except ImportError:
         print("duckdb is not installed (pip install -r benches/requirements.txt)", file=sys.stderr)
         return 3
+    if checks:
+        return run_checks(duckdb, Path(args[1]), args[2:])
     export = Path(args[0])
-    con = duckdb.connect()
-    for table in sorted(export.glob("*.parquet")):
-        path = str(table).replace("'", "''")
-        con.execute(f"CREATE VIEW {table.stem} AS SELECT * FROM read_parquet('{path}')")
+    con = connect(duckdb, export)
     problems = []
     for query, expected_csv in zip(args[1::2], args[2::2]):
         rel = con.execute(Path(query).read_text())

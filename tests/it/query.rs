@@ -567,22 +567,44 @@ fn a_custom_check_may_read_the_code_set_and_omit_evidence() {
     assert!(long.contains("(continued description line)"), "{long}");
 }
 
+/// Runs tests/it/duckdb_query.py; panics with what to install when DuckDB is missing.
+fn duckdb(args: &[String]) {
+    let script = s(&repo().join("tests/it/duckdb_query.py")).to_string();
+    let o = match Command::new("python3").arg(script).args(args).output() {
+        Ok(o) => o,
+        Err(e) => panic!(
+            "python3 is needed to compare with DuckDB ({e}); install python3 and `pip install -r benches/requirements.txt`, or set CLAIMS_AUDIT_SKIP_DUCKDB=1 to skip"
+        ),
+    };
+    match o.status.code() {
+        Some(0) => {}
+        Some(3) => panic!(
+            "DuckDB is not installed for python3: run `python3 -m pip install -r benches/requirements.txt` (or set CLAIMS_AUDIT_SKIP_DUCKDB=1 to skip this test)"
+        ),
+        _ => panic!("DuckDB and claims-audit disagree:\n{}", stderr(&o)),
+    }
+}
+
+fn skip_duckdb() -> bool {
+    let skip = std::env::var("CLAIMS_AUDIT_SKIP_DUCKDB").as_deref() == Ok("1");
+    if skip {
+        eprintln!("skipped: CLAIMS_AUDIT_SKIP_DUCKDB=1");
+    }
+    skip
+}
+
 /// The same SQL runs in DuckDB over `export`'s Parquet files and gives the
 /// same results as `claims-audit query`, for every dashboard.
 /// Needs python3 with duckdb (`pip install -r benches/requirements.txt`);
 /// CLAIMS_AUDIT_SKIP_DUCKDB=1 skips it.
 #[test]
 fn dashboards_give_the_same_results_in_duckdb() {
-    if std::env::var("CLAIMS_AUDIT_SKIP_DUCKDB").as_deref() == Ok("1") {
-        eprintln!("skipped: CLAIMS_AUDIT_SKIP_DUCKDB=1");
+    if skip_duckdb() {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();
     let export = export_sample(tmp.path());
-    let mut args: Vec<String> = vec![
-        s(&repo().join("tests/it/duckdb_query.py")).to_string(),
-        s(&export).to_string(),
-    ];
+    let mut args: Vec<String> = vec![s(&export).to_string()];
     for q in dashboards() {
         let out = tmp
             .path()
@@ -598,19 +620,45 @@ fn dashboards_give_the_same_results_in_duckdb() {
         args.push(s(&q).to_string());
         args.push(s(&out).to_string());
     }
-    let o = match Command::new("python3").args(&args).output() {
-        Ok(o) => o,
-        Err(e) => panic!(
-            "python3 is needed to compare with DuckDB ({e}); install python3 and `pip install -r benches/requirements.txt`, or set CLAIMS_AUDIT_SKIP_DUCKDB=1 to skip"
-        ),
-    };
-    match o.status.code() {
-        Some(0) => {}
-        Some(3) => panic!(
-            "DuckDB is not installed for python3: run `python3 -m pip install -r benches/requirements.txt` (or set CLAIMS_AUDIT_SKIP_DUCKDB=1 to skip this test)"
-        ),
-        _ => panic!("DuckDB and claims-audit disagree:\n{}", stderr(&o)),
+    duckdb(&args);
+}
+
+/// The shipped custom checks are portable too: run in DuckDB over an export,
+/// they return exactly the claims claims-audit flagged (period applied).
+#[test]
+fn custom_checks_flag_the_same_claims_in_duckdb() {
+    if skip_duckdb() {
+        return;
     }
+    let tmp = tempfile::tempdir().unwrap();
+    let claims = write(
+        tmp.path(),
+        "claims.csv",
+        &format!("{CLAIMS_HEADER}{CUSTOM_CLAIMS}"),
+    );
+    let notes = write(
+        tmp.path(),
+        "notes.csv",
+        &format!("{NOTES_HEADER}N1,P1,2026-03-02,daily note,C1,D1,Knee pain.\n"),
+    );
+    let export = tmp.path().join("export");
+    ok(&run_in_repo(&[
+        "export",
+        "--claims",
+        s(&claims),
+        "--notes",
+        s(&notes),
+        "--out",
+        s(&export),
+        "--quiet",
+        "--period",
+        "2026-03",
+    ]));
+    let mut args = vec!["--checks".to_string(), s(&export).to_string()];
+    for f in std::fs::read_dir(repo().join("queries/checks")).unwrap() {
+        args.push(s(&f.unwrap().path()).to_string());
+    }
+    duckdb(&args);
 }
 
 /// The README's worked example of a custom check is valid and finds what
