@@ -31,20 +31,25 @@ fn ok(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).to_string()
 }
 
-/// `export` of sample_data into `dir/export`.
-fn export_sample(dir: &Path) -> PathBuf {
-    let out = dir.join("export");
-    ok(&run_in_repo(&[
-        "export",
-        "--claims",
-        s(&sample("claims.csv")),
-        "--notes",
-        s(&sample("notes.csv")),
-        "--out",
-        s(&out),
-        "--quiet",
-    ]));
-    out
+/// `export` of sample_data, made once per test process (under Cargo's
+/// temporary folder for integration tests) and only read by the tests.
+fn sample_export() -> PathBuf {
+    static ONCE: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    ONCE.get_or_init(|| {
+        let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("query-sample-export");
+        ok(&run_in_repo(&[
+            "export",
+            "--claims",
+            s(&sample("claims.csv")),
+            "--notes",
+            s(&sample("notes.csv")),
+            "--out",
+            s(&out),
+            "--quiet",
+        ]));
+        out
+    })
+    .clone()
 }
 
 /// Data rows of a CSV file (its lines after the header).
@@ -75,7 +80,7 @@ fn at_least_six_dashboards_each_with_a_header_comment() {
 #[test]
 fn every_dashboard_runs_on_the_sample_export_with_rows() {
     let tmp = tempfile::tempdir().unwrap();
-    let export = export_sample(tmp.path());
+    let export = sample_export();
     for t in [
         "claims",
         "claim_dx",
@@ -108,7 +113,7 @@ fn every_dashboard_runs_on_the_sample_export_with_rows() {
 #[test]
 fn query_from_inputs_equals_query_from_export() {
     let tmp = tempfile::tempdir().unwrap();
-    let export = export_sample(tmp.path());
+    let export = sample_export();
     for name in ["payer_mix.sql", "reassessment_cadence.sql"] {
         let q = repo().join("queries").join(name);
         let (a, b) = (tmp.path().join("a.csv"), tmp.path().join("b.csv"));
@@ -189,7 +194,7 @@ fn a_run_folder_serves_findings_and_says_what_else_is_needed() {
 #[test]
 fn query_prints_a_table_and_writes_every_format() {
     let tmp = tempfile::tempdir().unwrap();
-    let export = export_sample(tmp.path());
+    let export = sample_export();
     let sql = "SELECT v.provider_id, COUNT(*) AS claims, SUM(v.amount) AS amount \
                FROM visits v GROUP BY v.provider_id ORDER BY claims DESC, v.provider_id";
     let table = ok(&run_in_repo(&[
@@ -244,7 +249,7 @@ fn query_prints_a_table_and_writes_every_format() {
 #[test]
 fn a_bad_query_names_the_file_and_line() {
     let tmp = tempfile::tempdir().unwrap();
-    let export = export_sample(tmp.path());
+    let export = sample_export();
     let q = write(
         tmp.path(),
         "bad.sql",
@@ -603,7 +608,7 @@ fn dashboards_give_the_same_results_in_duckdb() {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();
-    let export = export_sample(tmp.path());
+    let export = sample_export();
     let mut args: Vec<String> = vec![s(&export).to_string()];
     for q in dashboards() {
         let out = tmp
