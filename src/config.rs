@@ -30,6 +30,8 @@ pub struct Thresholds {
     pub reassessment_max_days: i64,
     /// Provider reports: flag providers at or above this percentile of M62.81 share.
     pub provider_outlier_percentile: f64,
+    /// Provider reports: providers with fewer audited claims are listed but not ranked.
+    pub provider_min_claims: i64,
 }
 
 /// Code groups as prefixes (normalised or with dots; both are accepted).
@@ -87,6 +89,7 @@ impl Default for Thresholds {
             reassessment_max_visits: 10,
             reassessment_max_days: 90,
             provider_outlier_percentile: 80.0,
+            provider_min_claims: 11,
         }
     }
 }
@@ -241,10 +244,17 @@ impl Config {
             ("reassessment_min_visits", t.reassessment_min_visits),
             ("reassessment_max_visits", t.reassessment_max_visits),
             ("reassessment_max_days", t.reassessment_max_days),
+            ("provider_min_claims", t.provider_min_claims),
         ] {
             if v < 0 {
                 bail!("{file}: thresholds.{key} must be 0 or more, got {v}");
             }
+        }
+        if !(0.0..=100.0).contains(&t.provider_outlier_percentile) {
+            bail!(
+                "{file}: thresholds.provider_outlier_percentile must be between 0 and 100, got {}",
+                t.provider_outlier_percentile
+            );
         }
         for cpt in &self.codes.neuromuscular_cpt {
             if parse_cpt_range(cpt).is_none() {

@@ -3,6 +3,7 @@
 pub mod checks;
 pub mod common;
 pub mod export;
+pub mod progress;
 pub mod query;
 pub mod run;
 pub mod validate;

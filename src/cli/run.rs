@@ -4,6 +4,7 @@
 //! claims-audit run --claims PATH --notes PATH [--mapping FILE] [--config FILE]
 //!                  [--period YYYY-MM | --from DATE --to DATE] [--out DIR]
 //!                  [--fail-on high|medium|low] [--checks-dir DIR]
+//!                  [--min-cell N] [--quiet]
 //! ```
 //! Reads and validates both inputs (file-level problems stop here, exit 2),
 //! loads and validates the custom checks (queries/checks/*.sql), builds the
@@ -16,14 +17,17 @@ use std::path::PathBuf;
 use anyhow::Result;
 use clap::Args;
 
+use rayon::prelude::*;
+
 use super::common::{InputArgs, PeriodArgs};
+use super::progress::Progress;
 use crate::audit::{self, Inputs};
 use crate::checks::{Severity, custom, registry};
 use crate::config::Config;
 use crate::error::exit;
 use crate::input_error;
 use crate::report::output::{self, FileWriter};
-use crate::report::{html, summary};
+use crate::report::{MinCell, aggregates, charts, html, summary};
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
@@ -41,7 +45,12 @@ pub struct RunArgs {
     /// Exit with status 1 when a finding of this severity or higher exists.
     #[arg(long, value_name = "SEVERITY", value_parser = ["high", "medium", "low"])]
     pub fail_on: Option<String>,
-    /// Print nothing but errors.
+    /// Small-cell suppression: in report.html and the charts, show any count
+    /// from 1 to N-1 as "<N" (CMS's PEPPER uses 11). findings.csv,
+    /// findings.parquet and summary.json stay complete.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub min_cell: u64,
+    /// Print nothing but errors (no progress, no closing line).
     #[arg(long, short)]
     pub quiet: bool,
     /// Folder of custom checks (*.sql). Default: queries/checks when it exists.
@@ -61,9 +70,18 @@ pub fn run(args: RunArgs) -> Result<i32> {
         .unwrap_or_else(|| output::default_out(args.period.folder_label()));
     let mut checks = registry();
     checks.extend(custom::load(args.checks_dir.as_deref(), &checks)?);
+    let mut progress = Progress::new(args.quiet, 4);
+    progress.stage("read", "reading and validating the inputs");
     let inputs = Inputs::load(&args.inputs)?;
+    progress.stage(
+        "evidence",
+        format!("reading {} notes", inputs.notes.rows_used()),
+    );
     let tables = audit::build_tables(&inputs, &config, period)?;
+    progress.stage("checks", format!("running {} checks", checks.len()));
     let findings = audit::run_checks(&tables, &config, &checks)?;
+    progress.stage("report", "aggregates, charts and report.html");
+    let min_cell = MinCell(args.min_cell);
 
     let claims_audited = tables
         .visits
@@ -71,6 +89,9 @@ pub fn run(args: RunArgs) -> Result<i32> {
         .bool()?
         .sum()
         .unwrap_or(0) as usize;
+    let aggs = aggregates::build(&findings, &tables, &config, &checks)?;
+    let (peer_group, providers, months, payers, documentation) =
+        summary::aggregate_entries(&aggs, &checks);
     let summary = summary::Summary {
         tool: summary::Tool {
             name: "claims-audit",
@@ -85,11 +106,35 @@ pub fn run(args: RunArgs) -> Result<i32> {
         checks: summary::check_totals(&findings, &checks)?,
         check_list: summary::check_entries(&checks),
         totals: summary::totals(&findings, claims_audited)?,
+        peer_group,
+        providers,
+        months,
+        payers,
+        documentation,
         config: config.clone(),
     };
     let summary_json = serde_json::to_string_pretty(&summary)? + "\n";
     let ran_at = chrono::Local::now().format("%Y-%m-%d %H:%M %Z").to_string();
-    let page = html::render(&summary, &checks, &findings, &ran_at)?;
+    let charts: Vec<(charts::Chart, String)> =
+        charts::build(&aggs, &checks, &summary.checks, min_cell)
+            .into_par_iter()
+            .map(|c| {
+                let svg = c.svg()?;
+                Ok((c, svg))
+            })
+            .collect::<Result<_>>()?;
+    let mut reject_groups = aggregates::reject_groups("claims", &inputs.claims.rejects)?;
+    reject_groups.extend(aggregates::reject_groups("notes", &inputs.notes.rejects)?);
+    let page = html::render(&html::Page {
+        summary: &summary,
+        checks: &checks,
+        findings: &findings,
+        aggs: &aggs,
+        charts: &charts,
+        rejects: &reject_groups,
+        ran_at: &ran_at,
+        min_cell,
+    })?;
     let rejects = inputs.rejects()?;
 
     let writers: Vec<FileWriter> = vec![
@@ -98,8 +143,17 @@ pub fn run(args: RunArgs) -> Result<i32> {
         Box::new(|dir| output::write_text(&summary_json, &dir.join("summary.json"))),
         Box::new(|dir| output::write_csv(&rejects, &dir.join("rejects.csv"))),
         Box::new(|dir| output::write_text(&page, &dir.join("report.html"))),
+        Box::new(|dir| {
+            let folder = dir.join("charts");
+            output::create_private_dir(&folder)?;
+            charts.par_iter().try_for_each(|(chart, svg)| {
+                output::write_text(svg, &folder.join(format!("{}.svg", chart.name)))?;
+                chart.write_png(&folder.join(format!("{}.png", chart.name)))
+            })
+        }),
     ];
     output::write_run_folder(&out, writers)?;
+    progress.finish();
 
     if !args.quiet {
         eprintln!(

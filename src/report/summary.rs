@@ -8,8 +8,10 @@ use anyhow::Result;
 use polars::prelude::*;
 use serde::Serialize;
 
+use super::aggregates::Aggregates;
 use crate::checks::CheckInfo;
 use crate::config::Config;
+use crate::evidence::FACT_COLUMNS;
 use crate::ingest::LoadedInput;
 use crate::model::Period;
 
@@ -21,7 +23,201 @@ pub struct Summary {
     pub checks: BTreeMap<String, CheckTotals>,
     pub check_list: Vec<CheckEntry>,
     pub totals: Totals,
+    /// Peer-group rules of the provider figures.
+    pub peer_group: PeerGroup,
+    /// Per provider of the audited claims, by provider_id.
+    pub providers: Vec<ProviderEntry>,
+    /// Per month of the audited claims, in order.
+    pub months: Vec<MonthEntry>,
+    /// Per payer, by payer.
+    pub payers: Vec<PayerEntry>,
+    /// Documentation completeness of M62.81 notes.
+    pub documentation: Documentation,
     pub config: Config,
+}
+
+#[derive(Serialize)]
+pub struct PeerGroup {
+    pub min_claims: u64,
+    pub outlier_percentile: f64,
+    pub providers_ranked: usize,
+    /// The lowest M62.81 share among outliers (null when none).
+    pub outlier_cut_share: Option<f64>,
+}
+
+#[derive(Serialize, Default, Clone)]
+pub struct CheckFigures {
+    pub findings: u64,
+    pub amount_at_risk: f64,
+}
+
+#[derive(Serialize)]
+pub struct ProviderEntry {
+    pub provider_id: String,
+    pub claims: u64,
+    pub m6281_claims: u64,
+    /// m6281_claims / claims, 4 decimals.
+    pub m6281_share: f64,
+    /// 0-100, 1 decimal; null when the provider has too few claims to be ranked.
+    pub percentile: Option<f64>,
+    pub outlier: bool,
+    pub findings: u64,
+    pub claims_flagged: u64,
+    /// Each flagged claim once.
+    pub amount_at_risk: f64,
+    /// Every check: findings and their amount at risk.
+    pub checks: BTreeMap<String, CheckFigures>,
+}
+
+#[derive(Serialize)]
+pub struct MonthEntry {
+    pub month: String,
+    pub claims: u64,
+    pub findings: BTreeMap<String, u64>,
+}
+
+#[derive(Serialize)]
+pub struct PayerEntry {
+    pub payer: String,
+    pub claims: u64,
+    pub findings: u64,
+    pub claims_flagged: u64,
+    pub amount_at_risk: f64,
+}
+
+#[derive(Serialize)]
+pub struct Element {
+    pub notes: u64,
+    pub share: Option<f64>,
+}
+
+#[derive(Serialize)]
+pub struct CompletenessEntry {
+    /// `all`, or a provider id.
+    pub group: String,
+    pub m6281_claims: u64,
+    pub notes: u64,
+    /// Keyed by the note_facts column (has_strength_grade, muscle_group, ...).
+    pub elements: BTreeMap<String, Element>,
+}
+
+#[derive(Serialize)]
+pub struct Documentation {
+    /// What counts as an M62.81 note.
+    pub notes_counted: &'static str,
+    /// `all` first, then the five providers with the most M62.81 claims.
+    pub groups: Vec<CompletenessEntry>,
+}
+
+fn round_to(v: f64, decimals: i32) -> f64 {
+    let f = 10f64.powi(decimals);
+    (v * f).round() / f
+}
+
+/// The aggregates of CHECKS.md "in every report", for summary.json.
+pub fn aggregate_entries(
+    aggs: &Aggregates,
+    checks: &[CheckInfo],
+) -> (
+    PeerGroup,
+    Vec<ProviderEntry>,
+    Vec<MonthEntry>,
+    Vec<PayerEntry>,
+    Documentation,
+) {
+    let peer = PeerGroup {
+        min_claims: aggs.min_claims,
+        outlier_percentile: aggs.outlier_percentile,
+        providers_ranked: aggs.peer_count,
+        outlier_cut_share: aggs.outlier_cut.map(|v| round_to(v, 4)),
+    };
+    let mut providers: Vec<ProviderEntry> = aggs
+        .providers
+        .iter()
+        .map(|p| ProviderEntry {
+            provider_id: p.id.clone(),
+            claims: p.claims,
+            m6281_claims: p.m6281_claims,
+            m6281_share: round_to(p.share, 4),
+            percentile: p.percentile.map(|v| round_to(v, 1)),
+            outlier: p.outlier,
+            findings: p.findings,
+            claims_flagged: p.claims_flagged,
+            amount_at_risk: p.amount_cents as f64 / 100.0,
+            checks: checks
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    (
+                        c.id.to_string(),
+                        CheckFigures {
+                            findings: p.check_findings[i],
+                            amount_at_risk: p.check_cents[i] as f64 / 100.0,
+                        },
+                    )
+                })
+                .collect(),
+        })
+        .collect();
+    providers.sort_by(|a, b| a.provider_id.cmp(&b.provider_id));
+    let months = aggs
+        .months
+        .iter()
+        .map(|m| MonthEntry {
+            month: m.month.clone(),
+            claims: m.claims,
+            findings: checks
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (c.id.to_string(), m.check_findings[i]))
+                .collect(),
+        })
+        .collect();
+    let mut payers: Vec<PayerEntry> = aggs
+        .payers
+        .iter()
+        .map(|y| PayerEntry {
+            payer: y.payer.clone(),
+            claims: y.claims,
+            findings: y.findings,
+            claims_flagged: y.claims_flagged,
+            amount_at_risk: y.amount_cents as f64 / 100.0,
+        })
+        .collect();
+    payers.sort_by(|a, b| a.payer.cmp(&b.payer));
+    let groups = aggs
+        .completeness
+        .iter()
+        .map(|r| CompletenessEntry {
+            group: r.group.clone(),
+            m6281_claims: r.m6281_claims,
+            notes: r.notes,
+            elements: FACT_COLUMNS
+                .iter()
+                .enumerate()
+                .map(|(k, name)| {
+                    (
+                        name.to_string(),
+                        Element {
+                            notes: r.with[k],
+                            share: (r.notes > 0)
+                                .then(|| round_to(r.with[k] as f64 / r.notes as f64, 4)),
+                        },
+                    )
+                })
+                .collect(),
+        })
+        .collect();
+    (
+        peer,
+        providers,
+        months,
+        payers,
+        Documentation {
+            notes_counted: "notes supporting an audited M62.81 claim",
+            groups,
+        },
+    )
 }
 
 #[derive(Serialize)]

@@ -5,4 +5,5 @@ mod common;
 mod formats;
 mod inputs;
 mod query;
+mod report;
 mod sample;

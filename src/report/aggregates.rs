@@ -1,0 +1,815 @@
+//! The aggregates every report shows (CHECKS.md "Not findings, but in every
+//! report"), computed with Polars lazy plans from the findings frame and the
+//! model (visits, claim_dx, note_facts). Never from raw inputs.
+//!
+//! Each plan is collected once, then turned into plain rows (sorted, ties
+//! broken by id) that charts, the HTML page and summary.json all read, so the
+//! three always agree.
+//!
+//! Definitions (also in the README):
+//! - **provider share**: audited claims of the provider holding M62.81 at any
+//!   position, divided by all the provider's audited claims.
+//! - **peer group**: providers with at least `thresholds.provider_min_claims`
+//!   audited claims. Providers with fewer are listed with their share but not
+//!   ranked and never flagged: a share over a handful of claims says little.
+//! - **percentile** (0-100): the share of peer-group providers whose M62.81
+//!   share is at or below this provider's (ties get the same percentile; the
+//!   highest share is 100). Flagged as an outlier at or above
+//!   `thresholds.provider_outlier_percentile` (80, as CMS's PEPPER does).
+//! - **amount at risk of a provider or payer**: each flagged claim once.
+//!   Split by check, a claim counts under its first check in catalog order
+//!   (the most severe), so the parts add up to the total.
+//! - **M62.81 notes**: notes that support an audited M62.81 claim
+//!   (CONTRACT.md: same claim_id, else same patient and date).
+
+use std::collections::BTreeMap;
+
+use anyhow::Result;
+use chrono::{Datelike, NaiveDate};
+use polars::prelude::*;
+
+use crate::checks::CheckInfo;
+use crate::checks::shared::{CheckContext, asof_backward};
+use crate::config::Config;
+use crate::evidence::FACT_COLUMNS;
+use crate::model::AuditTables;
+
+/// One provider of the audited claims.
+#[derive(Debug, Clone)]
+pub struct ProviderRow {
+    pub id: String,
+    /// Audited claims rendered by the provider.
+    pub claims: u64,
+    pub m6281_claims: u64,
+    /// m6281_claims / claims.
+    pub share: f64,
+    /// In the peer group (enough claims to be ranked).
+    pub eligible: bool,
+    /// 0-100, peer group only.
+    pub percentile: Option<f64>,
+    pub outlier: bool,
+    pub findings: u64,
+    pub claims_flagged: u64,
+    /// Each flagged claim once.
+    pub amount_cents: i64,
+    /// Per check, in catalog order: findings and their amount at risk.
+    pub check_findings: Vec<u64>,
+    pub check_cents: Vec<i64>,
+    /// Per check, in catalog order: amount at risk with each claim under its first check.
+    pub primary_cents: Vec<i64>,
+}
+
+/// One payer (empty payer shown as "(not given)").
+#[derive(Debug, Clone)]
+pub struct PayerRow {
+    pub payer: String,
+    pub claims: u64,
+    pub findings: u64,
+    pub claims_flagged: u64,
+    pub amount_cents: i64,
+    pub check_findings: Vec<u64>,
+    pub primary_cents: Vec<i64>,
+}
+
+/// Findings of one month, per check in catalog order.
+#[derive(Debug, Clone)]
+pub struct MonthRow {
+    pub month: String,
+    pub claims: u64,
+    pub check_findings: Vec<u64>,
+}
+
+/// Reassessment cadence of the audited M62.81 visits.
+#[derive(Debug, Clone, Default)]
+pub struct Cadence {
+    /// Per measured visit: M62.81 visits since the latest strength
+    /// measurement (this one included) and days since it.
+    pub measured: Vec<(i64, i64)>,
+    /// Audited M62.81 visits of patients with no measurement on or before the visit.
+    pub unmeasured: u64,
+}
+
+/// Documentation completeness of one group of M62.81 notes.
+#[derive(Debug, Clone)]
+pub struct CompletenessRow {
+    /// `all` or a provider id.
+    pub group: String,
+    /// M62.81 claims of the group (providers), for the label.
+    pub m6281_claims: u64,
+    pub notes: u64,
+    /// Notes holding each element, in FACT_COLUMNS order.
+    pub with: [u64; 6],
+}
+
+/// Everything the reports show besides the per-check totals of the summary.
+#[derive(Debug, Clone)]
+pub struct Aggregates {
+    /// Sorted by amount at risk (desc), then id.
+    pub providers: Vec<ProviderRow>,
+    /// Every month of the audited claims, in order.
+    pub months: Vec<MonthRow>,
+    /// Sorted by amount at risk (desc), then payer.
+    pub payers: Vec<PayerRow>,
+    pub cadence: Cadence,
+    /// First row `all`, then the five providers with the most M62.81 claims.
+    pub completeness: Vec<CompletenessRow>,
+    /// The lowest share among outliers: the outlier line of the share chart.
+    pub outlier_cut: Option<f64>,
+    pub peer_count: usize,
+    pub min_claims: u64,
+    pub outlier_percentile: f64,
+    pub max_visits: i64,
+    pub max_days: i64,
+}
+
+impl Aggregates {
+    /// Providers in the peer group, by share ascending, then id.
+    pub fn ranked(&self) -> Vec<&ProviderRow> {
+        let mut v: Vec<&ProviderRow> = self.providers.iter().filter(|p| p.eligible).collect();
+        v.sort_by(|a, b| a.share.total_cmp(&b.share).then_with(|| a.id.cmp(&b.id)));
+        v
+    }
+
+    /// Providers with the most M62.81 claims (ties by id), at most `n`.
+    pub fn top_m6281(&self, n: usize) -> Vec<&ProviderRow> {
+        let mut v: Vec<&ProviderRow> = self
+            .providers
+            .iter()
+            .filter(|p| p.m6281_claims > 0)
+            .collect();
+        v.sort_by(|a, b| {
+            b.m6281_claims
+                .cmp(&a.m6281_claims)
+                .then_with(|| a.id.cmp(&b.id))
+        });
+        v.truncate(n);
+        v
+    }
+}
+
+fn cents(amount: Expr) -> Expr {
+    (amount * lit(100.0))
+        .round(0, RoundMode::HalfAwayFromZero)
+        .cast(DataType::Int64)
+}
+
+fn strs(df: &DataFrame, name: &str) -> Result<Vec<String>> {
+    let c = df.column(name)?.cast(&DataType::String)?;
+    Ok(c.str()?
+        .iter()
+        .map(|v| v.unwrap_or("").to_string())
+        .collect())
+}
+
+fn u64s(df: &DataFrame, name: &str) -> Result<Vec<u64>> {
+    let c = df.column(name)?.cast(&DataType::UInt64)?;
+    Ok(c.u64()?.iter().map(|v| v.unwrap_or(0)).collect())
+}
+
+fn i64s(df: &DataFrame, name: &str) -> Result<Vec<Option<i64>>> {
+    let c = df.column(name)?.cast(&DataType::Int64)?;
+    Ok(c.i64()?.iter().collect())
+}
+
+fn f64s(df: &DataFrame, name: &str) -> Result<Vec<Option<f64>>> {
+    let c = df.column(name)?.cast(&DataType::Float64)?;
+    Ok(c.f64()?.iter().collect())
+}
+
+fn bools(df: &DataFrame, name: &str) -> Result<Vec<bool>> {
+    Ok(df
+        .column(name)?
+        .bool()?
+        .iter()
+        .map(|v| v.unwrap_or(false))
+        .collect())
+}
+
+/// `(key, check_id) -> value` rows as a map keyed by key, one slot per check.
+fn per_check<T: Copy + Default>(
+    keys: &[String],
+    check_ids: &[String],
+    values: &[T],
+    order: &BTreeMap<String, usize>,
+) -> BTreeMap<String, Vec<T>> {
+    let mut out: BTreeMap<String, Vec<T>> = BTreeMap::new();
+    for ((k, c), v) in keys.iter().zip(check_ids).zip(values) {
+        if let Some(&i) = order.get(c) {
+            out.entry(k.clone())
+                .or_insert_with(|| vec![T::default(); order.len()])[i] = *v;
+        }
+    }
+    out
+}
+
+/// Months `YYYY-MM` from `from` to `to`, inclusive.
+pub fn month_range(from: NaiveDate, to: NaiveDate) -> Vec<String> {
+    let mut out = Vec::new();
+    let (mut y, mut m) = (from.year(), from.month());
+    while (y, m) <= (to.year(), to.month()) {
+        out.push(format!("{y:04}-{m:02}"));
+        if m == 12 {
+            y += 1;
+            m = 1;
+        } else {
+            m += 1;
+        }
+    }
+    out
+}
+
+/// Builds every aggregate. `findings` is the findings frame of CONTRACT.md.
+pub fn build(
+    findings: &DataFrame,
+    tables: &AuditTables,
+    config: &Config,
+    checks: &[CheckInfo],
+) -> Result<Aggregates> {
+    let t = &config.thresholds;
+    let ctx = CheckContext::new(tables, config)?;
+    let order: BTreeMap<String, usize> = checks
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.id.to_string(), i))
+        .collect();
+    let n_checks = checks.len();
+    let order_df = df!(
+        "check_id" => checks.iter().map(|c| c.id).collect::<Vec<_>>(),
+        "check_order" => (0..n_checks as i32).collect::<Vec<_>>(),
+    )?;
+    let f = findings
+        .clone()
+        .lazy()
+        .with_columns([
+            cents(col("amount_at_risk")).alias("amount_cents"),
+            when(col("payer").fill_null(lit("")).eq(lit("")))
+                .then(lit("(not given)"))
+                .otherwise(col("payer"))
+                .alias("payer"),
+        ])
+        .join(
+            order_df.lazy(),
+            [col("check_id")],
+            [col("check_id")],
+            JoinArgs::new(JoinType::Inner),
+        );
+    // One row per flagged claim, under its first check in catalog order.
+    let primary = f.clone().group_by([col("claim_id")]).agg([
+        col("check_id")
+            .sort_by([col("check_order")], SortMultipleOptions::default())
+            .first(),
+        col("provider_id").first(),
+        col("payer").first(),
+        col("amount_cents").first(),
+    ]);
+
+    // ---- providers
+    let audited = ctx.audited.clone().select([
+        col("claim_id"),
+        col("provider_id"),
+        when(col("payer").fill_null(lit("")).eq(lit("")))
+            .then(lit("(not given)"))
+            .otherwise(col("payer"))
+            .alias("payer"),
+        col("service_date"),
+    ]);
+    // Every audited claim, marked when it holds M62.81.
+    let m6281_ids = ctx
+        .m6281_claims
+        .clone()
+        .select([col("claim_id")])
+        .with_column(lit(true).alias("is_m6281"));
+    let base = audited
+        .clone()
+        .join(
+            m6281_ids,
+            [col("claim_id")],
+            [col("claim_id")],
+            JoinArgs::new(JoinType::Left).with_coalesce(JoinCoalesce::CoalesceColumns),
+        )
+        .with_column(col("is_m6281").fill_null(lit(false)));
+    let prov = base
+        .clone()
+        .group_by([col("provider_id")])
+        .agg([
+            len().cast(DataType::UInt64).alias("claims"),
+            col("is_m6281")
+                .cast(DataType::UInt64)
+                .sum()
+                .alias("m6281_claims"),
+        ])
+        .with_columns([
+            (col("m6281_claims").cast(DataType::Float64) / col("claims").cast(DataType::Float64))
+                .alias("share"),
+            col("claims")
+                .gt_eq(lit(t.provider_min_claims as u64))
+                .alias("eligible"),
+        ]);
+    let ranked = prov.clone().filter(col("eligible")).select([
+        col("provider_id"),
+        (col("share")
+            .rank(
+                RankOptions {
+                    method: RankMethod::Max,
+                    descending: false,
+                },
+                None,
+            )
+            .cast(DataType::Float64)
+            * lit(100.0)
+            / len().cast(DataType::Float64))
+        .alias("percentile"),
+    ]);
+    let flagged = f.clone().group_by([col("provider_id")]).agg([
+        len().cast(DataType::UInt64).alias("findings"),
+        col("claim_id")
+            .n_unique()
+            .cast(DataType::UInt64)
+            .alias("claims_flagged"),
+    ]);
+    let prov_amount = primary
+        .clone()
+        .group_by([col("provider_id")])
+        .agg([col("amount_cents").sum().alias("amount_cents")]);
+    let left = |lf: LazyFrame, other: LazyFrame, key: &str| {
+        lf.join(
+            other,
+            [col(key)],
+            [col(key)],
+            JoinArgs::new(JoinType::Left).with_coalesce(JoinCoalesce::CoalesceColumns),
+        )
+    };
+    let prov_df = left(
+        left(left(prov, ranked, "provider_id"), flagged, "provider_id"),
+        prov_amount,
+        "provider_id",
+    )
+    .with_columns([
+        col("findings").fill_null(lit(0u64)),
+        col("claims_flagged").fill_null(lit(0u64)),
+        col("amount_cents").fill_null(lit(0i64)),
+        col("percentile")
+            .gt_eq(lit(t.provider_outlier_percentile))
+            .fill_null(lit(false))
+            .alias("outlier"),
+    ])
+    .sort_by_exprs(
+        [col("amount_cents"), col("provider_id")],
+        SortMultipleOptions::default().with_order_descending_multi([true, false]),
+    )
+    .collect()?;
+    let prov_checks = f
+        .clone()
+        .group_by([col("provider_id"), col("check_id")])
+        .agg([
+            len().cast(DataType::UInt64).alias("findings"),
+            col("amount_cents").sum().alias("amount_cents"),
+        ])
+        .collect()?;
+    let prov_primary = primary
+        .clone()
+        .group_by([col("provider_id"), col("check_id")])
+        .agg([col("amount_cents").sum().alias("amount_cents")])
+        .collect()?;
+    let pc_keys = strs(&prov_checks, "provider_id")?;
+    let pc_checks = strs(&prov_checks, "check_id")?;
+    let pc_findings = per_check(
+        &pc_keys,
+        &pc_checks,
+        &u64s(&prov_checks, "findings")?,
+        &order,
+    );
+    let pc_cents = per_check(
+        &pc_keys,
+        &pc_checks,
+        &i64s(&prov_checks, "amount_cents")?
+            .into_iter()
+            .map(|v| v.unwrap_or(0))
+            .collect::<Vec<_>>(),
+        &order,
+    );
+    let pp_cents = per_check(
+        &strs(&prov_primary, "provider_id")?,
+        &strs(&prov_primary, "check_id")?,
+        &i64s(&prov_primary, "amount_cents")?
+            .into_iter()
+            .map(|v| v.unwrap_or(0))
+            .collect::<Vec<_>>(),
+        &order,
+    );
+    let zeros_u = vec![0u64; n_checks];
+    let zeros_i = vec![0i64; n_checks];
+    let ids = strs(&prov_df, "provider_id")?;
+    let claims = u64s(&prov_df, "claims")?;
+    let m6281 = u64s(&prov_df, "m6281_claims")?;
+    let share = f64s(&prov_df, "share")?;
+    let eligible = bools(&prov_df, "eligible")?;
+    let percentile = f64s(&prov_df, "percentile")?;
+    let outlier = bools(&prov_df, "outlier")?;
+    let p_findings = u64s(&prov_df, "findings")?;
+    let p_flagged = u64s(&prov_df, "claims_flagged")?;
+    let p_cents = i64s(&prov_df, "amount_cents")?;
+    let providers: Vec<ProviderRow> = (0..prov_df.height())
+        .map(|i| ProviderRow {
+            id: ids[i].clone(),
+            claims: claims[i],
+            m6281_claims: m6281[i],
+            share: share[i].unwrap_or(0.0),
+            eligible: eligible[i],
+            percentile: percentile[i],
+            outlier: outlier[i],
+            findings: p_findings[i],
+            claims_flagged: p_flagged[i],
+            amount_cents: p_cents[i].unwrap_or(0),
+            check_findings: pc_findings.get(&ids[i]).cloned().unwrap_or(zeros_u.clone()),
+            check_cents: pc_cents.get(&ids[i]).cloned().unwrap_or(zeros_i.clone()),
+            primary_cents: pp_cents.get(&ids[i]).cloned().unwrap_or(zeros_i.clone()),
+        })
+        .collect();
+    let outlier_cut = providers
+        .iter()
+        .filter(|p| p.outlier)
+        .map(|p| p.share)
+        .min_by(|a, b| a.total_cmp(b));
+    let peer_count = providers.iter().filter(|p| p.eligible).count();
+
+    // ---- months
+    let span = audited
+        .clone()
+        .select([
+            col("service_date").min().alias("from"),
+            col("service_date").max().alias("to"),
+        ])
+        .collect()?;
+    let date_at = |name: &str| -> Result<Option<NaiveDate>> {
+        let c = span.column(name)?.cast(&DataType::String)?;
+        Ok(c.str()?
+            .get(0)
+            .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()))
+    };
+    let month_list = match (date_at("from")?, date_at("to")?) {
+        (Some(a), Some(b)) => month_range(a, b),
+        _ => Vec::new(),
+    };
+    let monthly = f
+        .clone()
+        .with_column(col("service_date").dt().strftime("%Y-%m").alias("month"))
+        .group_by([col("month"), col("check_id")])
+        .agg([len().cast(DataType::UInt64).alias("findings")])
+        .collect()?;
+    let month_claims = audited
+        .clone()
+        .with_column(col("service_date").dt().strftime("%Y-%m").alias("month"))
+        .group_by([col("month")])
+        .agg([len().cast(DataType::UInt64).alias("claims")])
+        .collect()?;
+    let mc: BTreeMap<String, u64> = strs(&month_claims, "month")?
+        .into_iter()
+        .zip(u64s(&month_claims, "claims")?)
+        .collect();
+    let mf = per_check(
+        &strs(&monthly, "month")?,
+        &strs(&monthly, "check_id")?,
+        &u64s(&monthly, "findings")?,
+        &order,
+    );
+    let months: Vec<MonthRow> = month_list
+        .into_iter()
+        .map(|m| MonthRow {
+            claims: mc.get(&m).copied().unwrap_or(0),
+            check_findings: mf.get(&m).cloned().unwrap_or(zeros_u.clone()),
+            month: m,
+        })
+        .collect();
+
+    // ---- payers
+    let payer_claims = audited
+        .clone()
+        .group_by([col("payer")])
+        .agg([len().cast(DataType::UInt64).alias("claims")]);
+    let payer_flagged = f.clone().group_by([col("payer")]).agg([
+        len().cast(DataType::UInt64).alias("findings"),
+        col("claim_id")
+            .n_unique()
+            .cast(DataType::UInt64)
+            .alias("claims_flagged"),
+    ]);
+    let payer_amount = primary
+        .clone()
+        .group_by([col("payer")])
+        .agg([col("amount_cents").sum().alias("amount_cents")]);
+    let payer_df = left(
+        left(payer_claims, payer_flagged, "payer"),
+        payer_amount,
+        "payer",
+    )
+    .with_columns([
+        col("findings").fill_null(lit(0u64)),
+        col("claims_flagged").fill_null(lit(0u64)),
+        col("amount_cents").fill_null(lit(0i64)),
+    ])
+    .sort_by_exprs(
+        [col("amount_cents"), col("payer")],
+        SortMultipleOptions::default().with_order_descending_multi([true, false]),
+    )
+    .collect()?;
+    let payer_checks = f
+        .clone()
+        .group_by([col("payer"), col("check_id")])
+        .agg([len().cast(DataType::UInt64).alias("findings")])
+        .collect()?;
+    let payer_primary = primary
+        .group_by([col("payer"), col("check_id")])
+        .agg([col("amount_cents").sum().alias("amount_cents")])
+        .collect()?;
+    let yf = per_check(
+        &strs(&payer_checks, "payer")?,
+        &strs(&payer_checks, "check_id")?,
+        &u64s(&payer_checks, "findings")?,
+        &order,
+    );
+    let yp = per_check(
+        &strs(&payer_primary, "payer")?,
+        &strs(&payer_primary, "check_id")?,
+        &i64s(&payer_primary, "amount_cents")?
+            .into_iter()
+            .map(|v| v.unwrap_or(0))
+            .collect::<Vec<_>>(),
+        &order,
+    );
+    let names = strs(&payer_df, "payer")?;
+    let y_claims = u64s(&payer_df, "claims")?;
+    let y_findings = u64s(&payer_df, "findings")?;
+    let y_flagged = u64s(&payer_df, "claims_flagged")?;
+    let y_cents = i64s(&payer_df, "amount_cents")?;
+    let payers: Vec<PayerRow> = (0..payer_df.height())
+        .map(|i| PayerRow {
+            payer: names[i].clone(),
+            claims: y_claims[i],
+            findings: y_findings[i],
+            claims_flagged: y_flagged[i],
+            amount_cents: y_cents[i].unwrap_or(0),
+            check_findings: yf.get(&names[i]).cloned().unwrap_or(zeros_u.clone()),
+            primary_cents: yp.get(&names[i]).cloned().unwrap_or(zeros_i.clone()),
+        })
+        .collect();
+
+    // ---- reassessment cadence (same counting as m6281-no-reassessment)
+    let cadence = cadence(&ctx)?;
+
+    // ---- documentation completeness of M62.81 notes
+    let facts = ctx.note_facts().select(
+        std::iter::once(col("note_id"))
+            .chain(FACT_COLUMNS.iter().map(|c| col(*c)))
+            .collect::<Vec<_>>(),
+    );
+    let m_notes = ctx
+        .support
+        .clone()
+        .join(
+            ctx.audited_m6281().select([col("claim_id")]),
+            [col("claim_id")],
+            [col("claim_id")],
+            JoinArgs::new(JoinType::Semi),
+        )
+        .join(
+            ctx.audited
+                .clone()
+                .select([col("claim_id"), col("provider_id")]),
+            [col("claim_id")],
+            [col("claim_id")],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .select([col("provider_id"), col("note_id")])
+        .unique(None, UniqueKeepStrategy::Any)
+        .join(
+            facts,
+            [col("note_id")],
+            [col("note_id")],
+            JoinArgs::new(JoinType::Inner),
+        );
+    let counts = || -> Vec<Expr> {
+        std::iter::once(len().cast(DataType::UInt64).alias("notes"))
+            .chain(
+                FACT_COLUMNS
+                    .iter()
+                    .map(|c| col(*c).cast(DataType::UInt64).sum().alias(*c)),
+            )
+            .collect()
+    };
+    let overall = m_notes
+        .clone()
+        .drop(cols(["provider_id"]))
+        .unique(Some(cols(["note_id"])), UniqueKeepStrategy::Any)
+        .select(counts())
+        .collect()?;
+    let by_provider = m_notes
+        .clone()
+        .group_by([col("provider_id")])
+        .agg(counts())
+        .collect()?;
+    let row_of = |df: &DataFrame, i: usize| -> Result<(u64, [u64; 6])> {
+        let notes = u64s(df, "notes")?[i];
+        let mut with = [0u64; 6];
+        for (k, c) in FACT_COLUMNS.iter().enumerate() {
+            with[k] = u64s(df, c)?[i];
+        }
+        Ok((notes, with))
+    };
+    let mut completeness = Vec::new();
+    let total_m6281: u64 = providers.iter().map(|p| p.m6281_claims).sum();
+    let (notes, with) = if overall.height() > 0 {
+        row_of(&overall, 0)?
+    } else {
+        (0, [0; 6])
+    };
+    completeness.push(CompletenessRow {
+        group: "all".into(),
+        m6281_claims: total_m6281,
+        notes,
+        with,
+    });
+    let bp_ids = strs(&by_provider, "provider_id")?;
+    let top: Vec<(String, u64)> = {
+        let mut v: Vec<&ProviderRow> = providers.iter().filter(|p| p.m6281_claims > 0).collect();
+        v.sort_by(|a, b| {
+            b.m6281_claims
+                .cmp(&a.m6281_claims)
+                .then_with(|| a.id.cmp(&b.id))
+        });
+        v.into_iter()
+            .take(5)
+            .map(|p| (p.id.clone(), p.m6281_claims))
+            .collect()
+    };
+    for (id, m) in top {
+        let (notes, with) = match bp_ids.iter().position(|p| *p == id) {
+            Some(i) => row_of(&by_provider, i)?,
+            None => (0, [0; 6]),
+        };
+        completeness.push(CompletenessRow {
+            group: id,
+            m6281_claims: m,
+            notes,
+            with,
+        });
+    }
+
+    Ok(Aggregates {
+        providers,
+        months,
+        payers,
+        cadence,
+        completeness,
+        outlier_cut,
+        peer_count,
+        min_claims: t.provider_min_claims as u64,
+        outlier_percentile: t.provider_outlier_percentile,
+        max_visits: t.reassessment_max_visits,
+        max_days: t.reassessment_max_days,
+    })
+}
+
+/// For every audited M62.81 visit: visits since the patient's latest strength
+/// measurement on or before it (M62.81 visits of any date dated after the
+/// measurement, up to and including this one, in (date, claim_id) order) and
+/// days since it. As in m6281-no-reassessment, but for every patient.
+fn cadence(ctx: &CheckContext) -> Result<Cadence> {
+    let visits = ctx.tables.visits.clone().lazy().select([
+        col("claim_id"),
+        col("patient_id"),
+        col("service_date"),
+        col("in_period"),
+    ]);
+    let numbered = ctx
+        .m6281_claims
+        .clone()
+        .join(
+            visits,
+            [col("claim_id")],
+            [col("claim_id")],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .sort(
+            ["patient_id", "service_date", "claim_id"],
+            Default::default(),
+        )
+        .with_column(
+            (int_range(lit(0), len(), 1, DataType::Int64).over([col("patient_id")])? + lit(1i64))
+                .alias("visit_no"),
+        );
+    let visits_by_date = numbered
+        .clone()
+        .group_by([col("patient_id"), col("service_date")])
+        .agg([col("visit_no").max().alias("visits_through")])
+        .select([
+            col("patient_id"),
+            col("service_date").alias("through_date"),
+            col("visits_through"),
+        ]);
+    let audited = numbered.filter(col("in_period"));
+    let with_strength = ctx
+        .with_latest_strength(audited, "service_date")
+        .collect()?;
+    let unmeasured = with_strength.column("strength_date")?.null_count() as u64;
+    let measured = with_strength
+        .lazy()
+        .filter(col("strength_date").is_not_null());
+    let since = asof_backward(measured, visits_by_date, "strength_date", "through_date")
+        .select([
+            (col("visit_no") - col("visits_through").fill_null(lit(0i64))).alias("visits_since"),
+            (col("service_date") - col("strength_date"))
+                .dt()
+                .total_days(false)
+                .alias("days_since"),
+            col("claim_id"),
+        ])
+        .sort(["claim_id"], Default::default())
+        .collect()?;
+    let v = i64s(&since, "visits_since")?;
+    let d = i64s(&since, "days_since")?;
+    Ok(Cadence {
+        measured: v
+            .into_iter()
+            .zip(d)
+            .map(|(a, b)| (a.unwrap_or(0), b.unwrap_or(0)))
+            .collect(),
+        unmeasured,
+    })
+}
+
+/// Rejected rows of one input, grouped by column and kind of reason.
+#[derive(Debug, Clone)]
+pub struct RejectGroup {
+    pub input: String,
+    pub column: String,
+    /// The reason without the quoted value.
+    pub reason: String,
+    pub rows: u64,
+    /// File and row of the first such reject.
+    pub example: String,
+}
+
+/// Groups a rejects frame (file, row, column, reason) for the report; most rows first.
+pub fn reject_groups(input: &str, rejects: &DataFrame) -> Result<Vec<RejectGroup>> {
+    if rejects.height() == 0 {
+        return Ok(Vec::new());
+    }
+    let g = rejects
+        .clone()
+        .lazy()
+        .with_column(
+            col("reason")
+                .str()
+                .replace(lit(r#":\s*".*$"#), lit(""), false)
+                .alias("kind"),
+        )
+        .sort(["file", "row"], Default::default())
+        .group_by([col("column"), col("kind")])
+        .agg([
+            len().cast(DataType::UInt64).alias("rows"),
+            col("file").first(),
+            col("row").first(),
+        ])
+        .sort_by_exprs(
+            [col("rows"), col("column"), col("kind")],
+            SortMultipleOptions::default().with_order_descending_multi([true, false, false]),
+        )
+        .collect()?;
+    let columns = strs(&g, "column")?;
+    let kinds = strs(&g, "kind")?;
+    let rows = u64s(&g, "rows")?;
+    let files = strs(&g, "file")?;
+    let first = i64s(&g, "row")?;
+    Ok((0..g.height())
+        .map(|i| RejectGroup {
+            input: input.to_string(),
+            column: columns[i].clone(),
+            reason: kinds[i].clone(),
+            rows: rows[i],
+            example: format!(
+                "{} row {}",
+                std::path::Path::new(&files[i])
+                    .file_name()
+                    .map(|f| f.to_string_lossy().to_string())
+                    .unwrap_or_else(|| files[i].clone()),
+                first[i].unwrap_or(0)
+            ),
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn months_cover_the_span() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        assert_eq!(
+            month_range(d(2025, 11, 30), d(2026, 2, 1)),
+            ["2025-11", "2025-12", "2026-01", "2026-02"]
+        );
+        assert_eq!(month_range(d(2026, 3, 1), d(2026, 3, 31)), ["2026-03"]);
+    }
+}
