@@ -21,6 +21,9 @@ pub struct Progress {
     waiter: Option<(mpsc::Sender<()>, JoinHandle<()>)>,
     current: Option<(&'static str, Instant)>,
     timings: Vec<(&'static str, Duration)>,
+    /// Laps inside a stage: (stage, lap, time).
+    laps: Vec<(&'static str, &'static str, Duration)>,
+    lap_start: Instant,
     print_timings: bool,
 }
 
@@ -49,6 +52,8 @@ impl Progress {
             waiter,
             current: None,
             timings: Vec::new(),
+            laps: Vec::new(),
+            lap_start: Instant::now(),
             print_timings: std::env::var_os("CLAIMS_AUDIT_TIMINGS").is_some_and(|v| v != "0"),
         }
     }
@@ -58,7 +63,16 @@ impl Progress {
         self.end_stage();
         self.bar.set_position(self.timings.len() as u64 + 1);
         self.current = Some((name, Instant::now()));
+        self.lap_start = Instant::now();
         self.bar.set_message(format!("{name}: {}", message.into()));
+    }
+
+    /// Records the time since the stage began or the last lap (shown with the timings).
+    pub fn lap(&mut self, name: &'static str) {
+        if let Some((stage, _)) = self.current {
+            self.laps.push((stage, name, self.lap_start.elapsed()));
+        }
+        self.lap_start = Instant::now();
     }
 
     fn end_stage(&mut self) {
@@ -79,7 +93,19 @@ impl Progress {
             let parts: Vec<String> = self
                 .timings
                 .iter()
-                .map(|(n, d)| format!("{n} {:.3} s", d.as_secs_f64()))
+                .map(|(n, d)| {
+                    let laps: Vec<String> = self
+                        .laps
+                        .iter()
+                        .filter(|(s, _, _)| s == n)
+                        .map(|(_, l, t)| format!("{l} {:.3}", t.as_secs_f64()))
+                        .collect();
+                    if laps.is_empty() {
+                        format!("{n} {:.3} s", d.as_secs_f64())
+                    } else {
+                        format!("{n} {:.3} s ({})", d.as_secs_f64(), laps.join(", "))
+                    }
+                })
                 .collect();
             eprintln!("claims-audit: timings: {}", parts.join(", "));
         }

@@ -90,6 +90,7 @@ pub fn run(args: RunArgs) -> Result<i32> {
         .sum()
         .unwrap_or(0) as usize;
     let aggs = aggregates::build(&findings, &tables, &config, &checks)?;
+    progress.lap("aggregates");
     let (peer_group, providers, months, payers, documentation) =
         summary::aggregate_entries(&aggs, &checks);
     let summary = summary::Summary {
@@ -123,6 +124,7 @@ pub fn run(args: RunArgs) -> Result<i32> {
                 Ok((c, svg))
             })
             .collect::<Result<_>>()?;
+    progress.lap("svg");
     let mut reject_groups = aggregates::reject_groups("claims", &inputs.claims.rejects)?;
     reject_groups.extend(aggregates::reject_groups("notes", &inputs.notes.rejects)?);
     let page = html::render(&html::Page {
@@ -136,6 +138,7 @@ pub fn run(args: RunArgs) -> Result<i32> {
         min_cell,
     })?;
     let rejects = inputs.rejects()?;
+    progress.lap("html");
 
     let writers: Vec<FileWriter> = vec![
         Box::new(|dir| output::write_csv(&findings, &dir.join("findings.csv"))),
@@ -153,6 +156,7 @@ pub fn run(args: RunArgs) -> Result<i32> {
         }),
     ];
     output::write_run_folder(&out, writers)?;
+    progress.lap("files and png");
     progress.finish();
 
     if !args.quiet {

@@ -283,7 +283,7 @@ impl Chart {
         let mut buf = String::new();
         {
             let root = SVGBackend::with_string(&mut buf, self.size).into_drawing_area();
-            self.draw(&root, Sc(1.0))?;
+            self.draw(&root, Sc(1.0), true)?;
             root.present()?;
         }
         let family = format!("font-family=\"{SVG_FAMILY}\"");
@@ -296,32 +296,40 @@ impl Chart {
         })
     }
 
-    /// Writes the chart as a PNG at [`PNG_SCALE`] times its size.
+    /// Writes the chart as a PNG at [`PNG_SCALE`] times its size, readable
+    /// by the owner only (like every file of the run folder).
     pub fn write_png(&self, path: &Path) -> Result<()> {
+        use image::ImageEncoder;
         register_fonts()?;
-        let size = (
+        let (w, h) = (
             (self.size.0 as f64 * PNG_SCALE) as u32,
             (self.size.1 as f64 * PNG_SCALE) as u32,
         );
+        // Starts white: no background pass over every pixel.
+        let mut pixels = vec![255u8; w as usize * h as usize * 3];
         {
-            let root = BitMapBackend::new(path, size).into_drawing_area();
-            self.draw(&root, Sc(PNG_SCALE))?;
-            root.present()
-                .map_err(|e| anyhow!("{}: cannot write ({e})", path.display()))?;
+            let root = BitMapBackend::with_buffer(&mut pixels, (w, h)).into_drawing_area();
+            self.draw(&root, Sc(PNG_SCALE), false)?;
+            root.present()?;
         }
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
-        }
-        Ok(())
+        let file = super::output::create_private_file(path)?;
+        image::codecs::png::PngEncoder::new(std::io::BufWriter::new(file))
+            .write_image(&pixels, w, h, image::ColorType::Rgb8)
+            .map_err(|e| anyhow!("{}: cannot write ({e})", path.display()))
     }
 
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>, sc: Sc) -> Result<()>
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        sc: Sc,
+        background: bool,
+    ) -> Result<()>
     where
         DB::ErrorType: 'static,
     {
-        root.fill(&WHITE)?;
+        if background {
+            root.fill(&WHITE)?;
+        }
         let body = frame(root, sc, self)?;
         match &self.spec {
             Spec::Bars(s) => draw_bar_panels(&body, sc, s, self.min_cell),
@@ -854,18 +862,6 @@ where
                 let nonzero: Vec<(f64, f64)> = r.iter().filter(|p| p.1 > 0.0).cloned().collect();
                 draw_markers(&mut chart, k, &nonzero, sc.f(4.0), s.color)?;
             }
-        }
-        if markers {
-            // Suppressed points: hollow markers on the band's middle line.
-            let mid = mc.floor() as f64 / 2.0;
-            let hidden: Vec<(f64, f64)> = s
-                .values
-                .iter()
-                .enumerate()
-                .filter(|(_, v)| !visible(**v))
-                .map(|(i, _)| (i as f64, mid))
-                .collect();
-            draw_markers(&mut chart, k | 1, &hidden, sc.f(3.0), s.color)?;
         }
     }
     Ok(())

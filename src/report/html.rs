@@ -76,6 +76,8 @@ table.sortable th{cursor:pointer;user-select:none}
 table.sortable th[aria-sort=ascending]::after{content:" \25B2";font-size:.7em}
 table.sortable th[aria-sort=descending]::after{content:" \25BC";font-size:.7em}
 .wide{overflow-x:auto}
+table.compact{font-size:.78rem}table.compact th,table.compact td{padding:.22rem .32rem}
+table.grid th.num,table.grid td.num{white-space:normal;font-size:.8rem}
 @media print{
  body{max-width:none;padding:0;font-size:10.5pt}
  nav.toc{display:none}
@@ -279,13 +281,13 @@ pub fn render(p: &Page) -> Result<String> {
     for i in &s.inputs {
         writeln!(
             h,
-            "<tr><td>{}</td><td><code>{}</code></td><td class=num>{}</td>{}{}{}<td><code class=\"hash\">{}</code></td></tr>",
+            "<tr><td>{}</td><td><code>{}</code></td><td class=num>{}</td><td class=num>{}</td><td class=num>{}</td><td class=num>{}</td><td><code class=\"hash\">{}</code></td></tr>",
             i.name,
             escape(&i.path),
             i.files,
-            p.count_td(i.rows_read as u64),
-            p.count_td(i.rows_used as u64),
-            p.count_td(i.rows_rejected as u64),
+            charts::thousands(i.rows_read as u64),
+            charts::thousands(i.rows_used as u64),
+            charts::thousands(i.rows_rejected as u64),
             i.sha256
         )?;
     }
@@ -395,7 +397,7 @@ pub fn render(p: &Page) -> Result<String> {
         writeln!(
             h,
             "<p>{} input rows could not be used (a required value empty, a date or amount that does not parse, a code of impossible shape, a duplicate, or lines of one claim that disagree). They are <b>not audited</b>: findings and totals leave them out. <code>rejects.csv</code> names each file, row, column and reason; fix the export and rerun to audit them.</p>",
-            p.count(rejected as u64)
+            charts::thousands(rejected as u64)
         )?;
         writeln!(
             h,
@@ -404,11 +406,11 @@ pub fn render(p: &Page) -> Result<String> {
         for g in p.rejects.iter().take(30) {
             writeln!(
                 h,
-                "<tr><td>{}</td><td><code>{}</code></td><td>{}</td>{}<td>{}</td></tr>",
+                "<tr><td>{}</td><td><code>{}</code></td><td>{}</td><td class=num>{}</td><td>{}</td></tr>",
                 escape(&g.input),
                 escape(&g.column),
                 escape(&g.reason),
-                p.count_td(g.rows),
+                charts::thousands(g.rows),
                 escape(&g.example)
             )?;
         }
@@ -431,7 +433,7 @@ fn provider_table(h: &mut String, p: &Page) -> Result<()> {
     )?;
     write!(
         h,
-        "<div class=\"wide\"><table class=\"sortable\" id=\"provider-table\"><thead><tr><th>provider</th><th class=num>claims</th><th class=num>M62.81 claims</th><th class=num>M62.81 share</th><th class=num>percentile</th><th>outlier</th><th class=num>findings</th><th class=num>claims flagged</th><th class=num>amount at risk</th>"
+        "<div class=\"wide\"><table class=\"sortable compact\" id=\"provider-table\"><thead><tr><th>provider</th><th class=num>claims</th><th class=num>M62.81 claims</th><th class=num>M62.81 share</th><th class=num>percentile</th><th>outlier</th><th class=num>findings</th><th class=num>claims flagged</th><th class=num>amount at risk</th>"
     )?;
     for c in p.checks {
         write!(h, "<th class=\"num vert\" title=\"{0}\">{0}</th>", c.id)?;
@@ -512,16 +514,19 @@ fn month_table(h: &mut String, p: &Page) -> Result<()> {
 fn completeness_table(h: &mut String, p: &Page) -> Result<()> {
     let mc = p.min_cell;
     let rows = &p.aggs.completeness;
-    write!(h, "<table><thead><tr><th>element (CHECKS.md)</th>")?;
+    write!(
+        h,
+        "<div class=\"wide\"><table class=\"grid\"><thead><tr><th>element (CHECKS.md)</th>"
+    )?;
     for r in rows {
         let head = if r.group == "all" {
             "all providers".to_string()
         } else {
-            format!("provider {}", r.group)
+            r.group.clone()
         };
         write!(
             h,
-            "<th class=num>{}<br><span class=\"muted\">{} notes, {} M62.81 claims</span></th>",
+            "<th class=num>{}<br><span class=\"muted\">{} notes<br>{} M62.81 claims</span></th>",
             escape(&head),
             p.count(r.notes),
             p.count(r.m6281_claims)
@@ -534,7 +539,7 @@ fn completeness_table(h: &mut String, p: &Page) -> Result<()> {
             match shown_share(r.with[k], r.notes, mc) {
                 Some(v) => write!(
                     h,
-                    "<td class=num>{} <span class=\"muted\">({}/{})</span></td>",
+                    "<td class=num>{}<br><span class=\"muted\">{}/{}</span></td>",
                     pct(v),
                     r.with[k],
                     r.notes
@@ -542,7 +547,7 @@ fn completeness_table(h: &mut String, p: &Page) -> Result<()> {
                 None if r.notes == 0 => write!(h, "<td class=num>-</td>")?,
                 None => write!(
                     h,
-                    "<td class=num>not shown <span class=\"muted\">({}/{})</span></td>",
+                    "<td class=num>not shown<br><span class=\"muted\">{}/{}</span></td>",
                     p.count(r.with[k]),
                     p.count(r.notes)
                 )?,
@@ -552,7 +557,7 @@ fn completeness_table(h: &mut String, p: &Page) -> Result<()> {
     }
     writeln!(
         h,
-        "</tbody></table><p class=\"note\">M62.81 notes: notes that support an audited M62.81 claim (same claim_id, else same patient and date). Providers: the five with the most M62.81 claims.</p>"
+        "</tbody></table></div><p class=\"note\">M62.81 notes: notes that support an audited M62.81 claim (same claim_id, else same patient and date). Providers: the five with the most M62.81 claims.</p>"
     )?;
     Ok(())
 }
@@ -650,7 +655,7 @@ fn definitions(h: &mut String, p: &Page) -> Result<()> {
 <li><b>Peer group</b>: providers with at least {min} audited claims; providers with fewer are listed but not ranked or flagged (a share over a few claims says little).</li>\
 <li><b>Percentile</b> (0 to 100): the share of peer providers whose M62.81 share is at or below this provider's; equal shares get equal percentiles and the highest share is 100. <b>Outlier</b>: at or above the {pct:.0}th percentile, as in CMS's PEPPER and Comparative Billing Reports. The dashed line is the lowest share among outliers.</li>\
 <li><b>Reassessment cadence</b>: for each audited M62.81 visit, the patient's latest strength measurement on or before it (any note); visits since = M62.81 visits dated after the measurement up to and including this one; limits {v} visits and {d} days.</li>\
-<li><b>Small cells</b>: with <code>--min-cell N</code>, counts from 1 to N-1 show as <code>&lt;N</code> and are not drawn; a share is shown only when its numerator and denominator may be. Zero is shown.</li>\
+<li><b>Small cells</b>: with <code>--min-cell N</code>, counts from 1 to N-1 (claims, findings, patients, providers, notes, visits) show as <code>&lt;N</code> and are not drawn; a share is shown only when its numerator and denominator may be; the finding rows of a check with fewer than N findings are withheld. Zero is shown. Counts of input rows describe files, not people, and are always shown.</li>\
 </ul></section>",
         min = a.min_claims,
         pct = a.outlier_percentile,
