@@ -802,14 +802,135 @@ pub fn reject_groups(input: &str, rejects: &DataFrame) -> Result<Vec<RejectGroup
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::checks::{empty_findings, registry};
+    use crate::model::Period;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    /// Tables from (claim, patient, provider, date, normalised dx) and (note, patient, date, text).
+    fn tables(
+        claims: &[(&str, &str, &str, &str, &str)],
+        notes: &[(&str, &str, &str, &str)],
+    ) -> AuditTables {
+        let n = claims.len();
+        let claims = df!(
+            "claim_id" => claims.iter().map(|c| c.0).collect::<Vec<_>>(),
+            "line_number" => vec![1i32; n],
+            "patient_id" => claims.iter().map(|c| c.1).collect::<Vec<_>>(),
+            "provider_id" => claims.iter().map(|c| c.2).collect::<Vec<_>>(),
+            "service_date" => claims.iter().map(|c| d(c.3)).collect::<Vec<_>>(),
+            "cpt_code" => vec!["97110"; n],
+            "modifiers" => vec![None::<&str>; n],
+            "units" => vec![1i32; n],
+            "charge_cents" => vec![10_000i64; n],
+            "paid_cents" => vec![None::<i64>; n],
+            "payer" => vec!["MEDICARE"; n],
+            "dx_codes" => claims.iter().map(|c| c.4).collect::<Vec<_>>(),
+            "dx_pointers" => vec![None::<&str>; n],
+        )
+        .unwrap();
+        let m = notes.len();
+        let notes = df!(
+            "note_id" => notes.iter().map(|x| x.0).collect::<Vec<_>>(),
+            "patient_id" => notes.iter().map(|x| x.1).collect::<Vec<_>>(),
+            "note_date" => notes.iter().map(|x| d(x.2)).collect::<Vec<_>>(),
+            "note_type" => vec![None::<&str>; m],
+            "claim_id" => vec![None::<&str>; m],
+            "provider_id" => vec![None::<&str>; m],
+            "text" => notes.iter().map(|x| x.3).collect::<Vec<_>>(),
+        )
+        .unwrap();
+        let facts = crate::evidence::note_facts(notes.clone().lazy(), &Config::default().evidence)
+            .collect()
+            .unwrap();
+        AuditTables::build(claims, notes, facts, Period::ALL).unwrap()
+    }
 
     #[test]
     fn months_cover_the_span() {
-        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
         assert_eq!(
-            month_range(d(2025, 11, 30), d(2026, 2, 1)),
+            month_range(d("2025-11-30"), d("2026-02-01")),
             ["2025-11", "2025-12", "2026-01", "2026-02"]
         );
-        assert_eq!(month_range(d(2026, 3, 1), d(2026, 3, 31)), ["2026-03"]);
+        assert_eq!(month_range(d("2026-03-01"), d("2026-03-31")), ["2026-03"]);
+    }
+
+    #[test]
+    fn percentile_is_the_share_of_peers_at_or_below_and_few_claims_are_not_ranked() {
+        // Shares: A 3/4, B 1/4, C 3/4 (tie with A), D 4/4, E 2/2 with too few claims.
+        let mut rows = Vec::new();
+        let spec = [
+            ("A", 4, 3),
+            ("B", 4, 1),
+            ("C", 4, 3),
+            ("D", 4, 4),
+            ("E", 2, 2),
+        ];
+        let ids: Vec<String> = (0..18).map(|i| format!("C{i:02}")).collect();
+        let mut k = 0;
+        for (prov, n, m) in spec {
+            for j in 0..n {
+                let dx = if j < m { "M6281" } else { "R531" };
+                rows.push((ids[k].as_str(), "P1", prov, "2026-01-05", dx));
+                k += 1;
+            }
+        }
+        let t = tables(&rows, &[]);
+        let mut config = Config::default();
+        config.thresholds.provider_min_claims = 3;
+        let a = build(&empty_findings().unwrap(), &t, &config, &registry()).unwrap();
+        let get = |id: &str| a.providers.iter().find(|p| p.id == id).unwrap();
+        assert_eq!(get("B").percentile, Some(25.0));
+        assert_eq!(get("A").percentile, Some(75.0));
+        assert_eq!(get("C").percentile, Some(75.0));
+        assert_eq!(get("D").percentile, Some(100.0));
+        assert_eq!(get("E").percentile, None);
+        assert!(!get("E").outlier && get("E").share == 1.0);
+        let outliers: Vec<&str> = a
+            .providers
+            .iter()
+            .filter(|p| p.outlier)
+            .map(|p| p.id.as_str())
+            .collect();
+        assert_eq!(outliers, ["D"]);
+        assert_eq!(a.outlier_cut, Some(1.0));
+        assert_eq!(a.peer_count, 4);
+        // Sorted by amount at risk (all zero here), then id.
+        let order: Vec<&str> = a.providers.iter().map(|p| p.id.as_str()).collect();
+        assert_eq!(order, ["A", "B", "C", "D", "E"]);
+        assert_eq!(
+            a.ranked().iter().map(|p| p.id.as_str()).collect::<Vec<_>>(),
+            ["B", "A", "C", "D"]
+        );
+    }
+
+    #[test]
+    fn cadence_counts_visits_and_days_since_the_latest_measurement() {
+        let t = tables(
+            &[
+                ("C1", "P", "D1", "2026-01-01", "M6281"),
+                ("C2", "P", "D1", "2026-01-05", "M6281"),
+                ("C3", "P", "D1", "2026-01-10", "M6281"),
+                ("C4", "Q", "D1", "2026-01-10", "M6281"),
+                ("C5", "Q", "D1", "2026-01-11", "R531"),
+            ],
+            &[("N1", "P", "2026-01-01", "Hip flexors 3/5 bilaterally.")],
+        );
+        let a = build(
+            &empty_findings().unwrap(),
+            &t,
+            &Config::default(),
+            &registry(),
+        )
+        .unwrap();
+        assert_eq!(a.cadence.measured, [(0, 0), (1, 4), (2, 9)]);
+        assert_eq!(a.cadence.unmeasured, 1);
+        // Completeness: N1 supports C1 (same patient and date, no claim_id).
+        assert_eq!(a.completeness[0].group, "all");
+        assert_eq!(a.completeness[0].notes, 1);
+        assert_eq!(a.completeness[0].with[0], 1, "strength grade");
+        assert_eq!(a.completeness[0].m6281_claims, 4);
     }
 }

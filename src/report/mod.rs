@@ -43,3 +43,24 @@ impl MinCell {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::MinCell;
+
+    #[test]
+    fn min_cell_hides_1_to_n_minus_1_and_shows_zero() {
+        let m = MinCell(11);
+        assert!(!m.hidden(0) && m.hidden(1) && m.hidden(10) && !m.hidden(11));
+        assert_eq!(m.count(7), "<11");
+        assert_eq!(m.count(0), "0");
+        assert_eq!(m.count(1234), "1,234");
+        for off in [MinCell(0), MinCell(1)] {
+            assert!(!off.active() && !off.hidden(1));
+        }
+        assert_eq!(super::charts::shown_share(3, 40, m), None);
+        assert_eq!(super::charts::shown_share(20, 40, m), Some(0.5));
+        assert_eq!(super::charts::shown_share(0, 40, m), Some(0.0));
+        assert_eq!(super::charts::shown_share(5, 5, MinCell(0)), Some(1.0));
+    }
+}
