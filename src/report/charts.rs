@@ -727,6 +727,8 @@ where
         }
         let text = if single && hidden {
             mc.label()
+        } else if hidden && x0 == 0.0 {
+            "not shown".to_string()
         } else if !panel.counts || !hidden {
             value_label(totals[i], panel.money)
         } else {

@@ -78,8 +78,14 @@ table.sortable th[aria-sort=descending]::after{content:" \25BC";font-size:.7em}
 .wide{overflow-x:auto}
 table.compact{font-size:.78rem}table.compact th,table.compact td{padding:.22rem .32rem}
 table.grid th.num,table.grid td.num{white-space:normal;font-size:.8rem}
+@page{margin:12mm}
 @media print{
- body{max-width:none;padding:0;font-size:10.5pt}
+ body{max-width:none;padding:0;font-size:10pt}
+ table{font-size:8pt}table.compact{font-size:7pt}
+ th,td{padding:2px 3px}td.ev{min-width:0;font-size:7.5pt}
+ th.num{white-space:normal}.vert{font-size:6.5pt;padding:2px 0}
+ .sev,tr.outlier td,.kpi{-webkit-print-color-adjust:exact;print-color-adjust:exact}
+ .kpi{min-width:8rem;padding:.3rem .5rem}.kpi b{font-size:1.1rem}
  nav.toc{display:none}
  section{break-before:page;page-break-before:always}
  section#summary{break-before:auto;page-break-before:auto}
@@ -89,7 +95,6 @@ table.grid th.num,table.grid td.num{white-space:normal;font-size:.8rem}
  a{color:inherit;text-decoration:none}
  .wide{overflow:visible}
  figure.chart svg{border:none;max-width:100%}
- tr.outlier td{background:#eee !important}
  .kpi{border-left-width:3px}
 }
 "#;
