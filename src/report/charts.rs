@@ -1363,7 +1363,11 @@ fn top_providers(aggs: &Aggregates, checks: &[CheckInfo], mc: MinCell) -> Chart 
     let rows = top.len().max(3) as u32;
     Chart {
         name: "top-providers".into(),
-        title: format!("Top {} providers by amount at risk, by check", top.len()),
+        title: if top.len() > 1 {
+            format!("Top {} providers by amount at risk, by check", top.len())
+        } else {
+            "Providers by amount at risk, by check".to_string()
+        },
         subtitle: "US$ at risk on the provider's flagged claims; each claim counted once, under its most severe check".into(),
         footnote: format!(
             "{} providers have flagged claims; sorted by amount, then provider id.",
