@@ -86,12 +86,13 @@ pub fn series_color(i: usize, n: usize) -> RGBColor {
     if n <= 1 {
         return SERIES[2];
     }
-    if n <= SERIES.len() {
-        // Spread the used colours over the whole ramp.
-        let k = (i * (SERIES.len() - 1) + (n - 1) / 2) / (n - 1);
-        return SERIES[k.min(SERIES.len() - 1)];
-    }
-    SERIES[i % SERIES.len()]
+    // Evenly spaced along the ramp, interpolated: n colours for any n.
+    let t = i.min(n - 1) as f64 / (n - 1) as f64 * (SERIES.len() - 1) as f64;
+    let k = (t.floor() as usize).min(SERIES.len() - 2);
+    let f = t - k as f64;
+    let (a, b) = (SERIES[k], SERIES[k + 1]);
+    let mix = |x: u8, y: u8| (x as f64 + (y as f64 - x as f64) * f).round() as u8;
+    RGBColor(mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
 }
 
 /// Light to dark blue for shares 0..1 (ColorBrewer Blues ends).
@@ -1841,7 +1842,7 @@ mod tests {
     #[test]
     fn series_colours_get_lighter_in_order() {
         let l = |c: RGBColor| 0.2126 * c.0 as f64 + 0.7152 * c.1 as f64 + 0.0722 * c.2 as f64;
-        for n in 2..=8 {
+        for n in 2..=12 {
             for i in 1..n {
                 assert!(
                     l(series_color(i, n)) > l(series_color(i - 1, n)),

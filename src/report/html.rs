@@ -386,8 +386,8 @@ pub fn render(p: &Page) -> Result<String> {
     writeln!(h, "</section>")?;
 
     // ---- one section per check
-    for (i, c) in p.checks.iter().enumerate() {
-        check_section(&mut h, p, c, i)?;
+    for c in p.checks {
+        check_section(&mut h, p, c)?;
     }
 
     // ---- rejects
@@ -567,7 +567,7 @@ fn completeness_table(h: &mut String, p: &Page) -> Result<()> {
     Ok(())
 }
 
-fn check_section(h: &mut String, p: &Page, c: &CheckInfo, i: usize) -> Result<()> {
+fn check_section(h: &mut String, p: &Page, c: &CheckInfo) -> Result<()> {
     let mc = p.min_cell;
     let t = p.summary.checks.get(c.id).cloned().unwrap_or_default();
     writeln!(
@@ -582,8 +582,9 @@ fn check_section(h: &mut String, p: &Page, c: &CheckInfo, i: usize) -> Result<()
         id = c.id
     )?;
     writeln!(h, "<div class=\"rationale\">{}</div>", doc_html(&c.doc()))?;
-    p.figure(h, &charts::check_chart_name(c.id))?;
-    let _ = i;
+    if t.findings > 0 {
+        p.figure(h, &charts::check_chart_name(c.id))?;
+    }
     if t.findings == 0 {
         writeln!(h, "<p>No findings.</p></section>")?;
         return Ok(());
