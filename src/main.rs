@@ -3,27 +3,33 @@
 use clap::Parser;
 
 use claims_audit::cli::{Cli, Command};
-use claims_audit::error::{InputError, exit};
+use claims_audit::error::{InputError, exit, install_panic_hook, safe_message};
 
 fn main() {
     let cli = Cli::parse();
-    let result = match cli.command {
+    install_panic_hook();
+    // A panic (a bug) ends the run with exit 3 and one line; the hook prints it.
+    let result = std::panic::catch_unwind(|| match cli.command {
         Command::Run(args) => claims_audit::cli::run::run(args),
         Command::Validate(args) => claims_audit::cli::validate::run(args),
         Command::Checks(args) => claims_audit::cli::checks::run(args),
         Command::Query(args) => claims_audit::cli::query::run(args),
         Command::Export(args) => claims_audit::cli::export::run(args),
-    };
+    });
     match result {
-        Ok(code) => std::process::exit(code),
-        Err(err) => {
-            let code = if err.downcast_ref::<InputError>().is_some() {
-                exit::BAD_INPUT
-            } else {
-                exit::INTERNAL
-            };
+        Err(_) => std::process::exit(exit::INTERNAL),
+        Ok(Ok(code)) => std::process::exit(code),
+        Ok(Err(err)) => {
             let msg: Vec<String> = err.chain().map(|e| e.to_string()).collect();
-            eprintln!("claims-audit: error: {}", msg.join(": ").replace('\n', " "));
+            let msg = msg.join(": ");
+            // Input errors are worded by us (reader messages already cleaned);
+            // any other error may quote data, so its quoted values are cut.
+            let (code, msg) = if err.downcast_ref::<InputError>().is_some() {
+                (exit::BAD_INPUT, msg.replace(['\n', '\r'], " "))
+            } else {
+                (exit::INTERNAL, safe_message(&msg))
+            };
+            eprintln!("claims-audit: error: {msg}");
             std::process::exit(code);
         }
     }

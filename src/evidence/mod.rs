@@ -60,9 +60,38 @@ fn matches(text: Expr, patterns: &[String]) -> Expr {
         .fill_null(lit(false))
 }
 
+/// At most this many distinct grades are kept per note for evidence.
+pub const MAX_GRADES: usize = 5;
+
+/// One matched grade finding reduced to a token: `4+/5`, `MMT 3+`, `MRC 4`.
+/// A match of the MRC/MMT pattern runs from the keyword to the grade and may
+/// hold any words between them (`MMT by Dr. X at home grade 4`): only the
+/// keyword and the grade are kept, so evidence never carries free note text.
+/// A match without a recognisable grade becomes `graded`.
+pub fn grade_token(m: Expr) -> Expr {
+    let grade = m
+        .clone()
+        .str()
+        .extract(lit(r"([0-5]\s*[+-]?(?:\s*/\s*5)?)[^0-9]*$"), 1)
+        .str()
+        .replace_all(lit(r"\s"), lit(""), false);
+    let keyword = m
+        .str()
+        .to_uppercase()
+        .str()
+        .extract(lit(r"^\s*(MRC|MMT|MANUAL MUSCLE TEST)"), 1)
+        .str()
+        .replace(lit("MANUAL MUSCLE TEST"), lit("MMT"), true);
+    let token = when(keyword.clone().is_null())
+        .then(grade.clone())
+        .otherwise(concat_str([keyword, grade.clone()], " ", false));
+    when(grade.is_null()).then(lit("graded")).otherwise(token)
+}
+
 /// Builds `note_facts` from the notes table: note_id, patient_id, note_date,
 /// claim_id, note_type, provider_id, the six flags of [`FACT_COLUMNS`] and
-/// `grades` (the graded findings found, `; `-joined, for evidence).
+/// `grades` (the distinct graded findings found as tokens, at most
+/// [`MAX_GRADES`], `; `-joined, for evidence: see [`grade_token`]).
 pub fn note_facts(notes: LazyFrame, p: &EvidencePatterns) -> LazyFrame {
     let text = col("text");
     notes
@@ -76,9 +105,11 @@ pub fn note_facts(notes: LazyFrame, p: &EvidencePatterns) -> LazyFrame {
                 .str()
                 .extract_all(lit(union(&p.strength_grade)))
                 .list()
+                .eval(grade_token(element()).unique_stable())
+                .list()
+                .head(lit(MAX_GRADES as u32))
+                .list()
                 .join(lit("; "), true)
-                .str()
-                .replace_all(lit(r"\s+"), lit(" "), false)
                 .alias("grades"),
         )
         .select([

@@ -21,7 +21,7 @@ use sha2::{Digest, Sha256};
 use crate::input_error;
 use crate::model::{CLAIM_COLUMNS, ColumnSpec, DX_COLUMNS, Kind, NOTE_COLUMNS};
 pub use mapping::Mapping;
-use sources::{Format, one_line};
+use sources::{Format, read_error};
 
 /// Which export a file is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,6 +74,8 @@ pub fn load(
     mapping: &BTreeMap<String, String>,
 ) -> Result<LoadedInput> {
     let (files, format) = sources::resolve(path)?;
+    // Hashing reads every byte once; text formats are checked for UTF-8 and NUL bytes on the way.
+    let sha256 = sha256_files(&files, format)?;
     let mut parts = Vec::with_capacity(files.len());
     for file in &files {
         parts.push(read_raw(kind, file, format, mapping)?);
@@ -87,7 +89,7 @@ pub fn load(
     Ok(LoadedInput {
         kind,
         path: path.to_path_buf(),
-        sha256: sha256_files(&files)?,
+        sha256,
         files,
         rows_read,
         data,
@@ -107,13 +109,25 @@ fn read_raw(
     let mut lf = lf;
     let schema = match lf.collect_schema() {
         Ok(s) => s,
-        Err(e) => input_error!("{shown}: cannot read file ({})", one_line(&e.to_string())),
+        Err(e) => input_error!("{}", read_error(file, format, &e)),
     };
+    if schema.is_empty() {
+        input_error!("{shown}: file is empty (expected a header line naming the columns)");
+    }
     // A UTF-8 byte-order mark sticks to the first header name in some readers.
     let names: Vec<(String, String)> = schema
         .iter_names()
         .map(|n| (n.to_string(), n.trim_start_matches('\u{feff}').to_string()))
         .collect();
+    if format == Format::Csv && names.len() == 1 {
+        for (sep, what) in [(';', "';'"), ('\t', "tabs"), ('|', "'|'")] {
+            if names[0].1.contains(sep) {
+                input_error!(
+                    "{shown}: the header has one column; the file seems delimited by {what}, expected ','"
+                );
+            }
+        }
+    }
     for (_, clean) in &names {
         if let Some(base) = clean.strip_suffix("_duplicated_0") {
             input_error!("{shown}: column \"{base}\" appears more than once in the header");
@@ -134,7 +148,25 @@ fn read_raw(
             );
         }
     }
-    let found: Vec<&str> = names.iter().map(|(_, c)| c.as_str()).collect();
+    let known = |name: &str| {
+        kind.columns()
+            .iter()
+            .any(|c| c.name == name || Mapping::source_name(mapping, c.name) == name)
+            || DX_COLUMNS
+                .iter()
+                .any(|d| *d == name || Mapping::source_name(mapping, d) == name)
+    };
+    // Names are listed only when the first line is a header: a file without
+    // one would have its first data row (a note's text) echoed in a log.
+    let found = if names.iter().filter(|(_, c)| known(c)).count() >= 2 {
+        let list: Vec<String> = names
+            .iter()
+            .map(|(_, c)| c.chars().take(40).collect())
+            .collect();
+        format!("; found: {}", list.join(", "))
+    } else {
+        "; the first line names none of the expected columns (no header line?)".to_string()
+    };
     let mut exprs = Vec::new();
     for spec in kind.columns() {
         let source = Mapping::source_name(mapping, spec.name);
@@ -148,9 +180,8 @@ fn read_raw(
                     String::new()
                 };
                 input_error!(
-                    "{shown}: missing required column \"{}\"{via}; found: {}",
-                    spec.name,
-                    found.join(", ")
+                    "{shown}: missing required column \"{}\"{via}{found}",
+                    spec.name
                 );
             }
             None => lit(LiteralValue::untyped_null()).cast(DataType::String),
@@ -159,10 +190,21 @@ fn read_raw(
     }
     exprs.push(lit(shown.clone()).alias("__file"));
     exprs.push(col("__row"));
-    let df = lf.with_row_index("__row", Some(1)).select(exprs).collect();
-    match df {
+    let mut lf = lf.with_row_index("__row", Some(1));
+    if format == Format::Csv {
+        // Blank lines and rows of empty cells (",,,,") are not records:
+        // skipped, not counted as read; row numbers still count them.
+        let all_empty = all_horizontal(
+            names
+                .iter()
+                .map(|(orig, _)| col(orig.as_str()).is_null())
+                .collect::<Vec<_>>(),
+        )?;
+        lf = lf.filter(all_empty.not());
+    }
+    match lf.select(exprs).collect() {
         Ok(df) => Ok(df),
-        Err(e) => input_error!("{shown}: cannot read file ({})", one_line(&e.to_string())),
+        Err(e) => input_error!("{}", read_error(file, format, &e)),
     }
 }
 
@@ -241,7 +283,12 @@ fn kind_word(kind: Kind) -> &'static str {
 
 /// Splits raw rows into typed usable rows and rejects.
 fn validate(kind: InputKind, raw: DataFrame) -> Result<(DataFrame, DataFrame)> {
-    let parsed: Vec<_> = kind.columns().iter().map(parse::parse_column).collect();
+    let show_values = kind == InputKind::Claims;
+    let parsed: Vec<_> = kind
+        .columns()
+        .iter()
+        .map(|spec| parse::parse_column_with(spec, show_values))
+        .collect();
     let mut reject_col = lit(LiteralValue::untyped_null()).cast(DataType::String);
     let mut reject_reason = lit(LiteralValue::untyped_null()).cast(DataType::String);
     // Built back to front so that the first bad column in contract order wins.
@@ -344,21 +391,41 @@ fn claim_consistency(lf: LazyFrame) -> PolarsResult<LazyFrame> {
     Ok(lf.drop(cols(["__ok"])))
 }
 
-/// SHA-256 over the bytes of every file of the input, in read order.
-fn sha256_files(files: &[PathBuf]) -> Result<String> {
+/// SHA-256 over the bytes of every file of the input, in read order. Text
+/// formats (CSV, NDJSON) must be UTF-8 without NUL bytes: the first fault
+/// stops the run with its line (a UTF-16 export is full of NULs).
+fn sha256_files(files: &[PathBuf], format: Format) -> Result<String> {
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; 1 << 20];
+    let text = matches!(format, Format::Csv | Format::NdJson);
     for file in files {
         let mut f = match std::fs::File::open(file) {
             Ok(f) => f,
             Err(e) => input_error!("{}: cannot open file ({})", file.display(), e.kind()),
         };
+        let mut check = sources::TextCheck::default();
         loop {
-            let n = f.read(&mut buf)?;
+            let n = match f.read(&mut buf) {
+                Ok(n) => n,
+                Err(e) => input_error!("{}: cannot read file ({})", file.display(), e.kind()),
+            };
             if n == 0 {
                 break;
             }
             hasher.update(&buf[..n]);
+            if text {
+                check.update(&buf[..n]);
+            }
+        }
+        check.finish();
+        if let (true, Some((offset, what))) = (text, check.fault) {
+            let line = sources::line_of(file, offset);
+            let hint = if what.contains("NUL") || what.contains("UTF-16") {
+                " (a UTF-16 or binary file? export as UTF-8 text)"
+            } else {
+                " (export the file as UTF-8)"
+            };
+            input_error!("{}: line {line} holds {what}{hint}", file.display());
         }
     }
     Ok(format!("{:x}", hasher.finalize()))

@@ -72,14 +72,21 @@ pub fn parse_date(raw: Expr) -> Expr {
         .otherwise(lit(LiteralValue::untyped_null()).cast(DataType::Date))
 }
 
-/// `$1,234.50` -> 123450 cents; null when not a number.
+/// `$1,234.50` -> 123450 cents; null when not a number. A `$` may lead
+/// (after or before a sign), commas only as thousands separators (`1,234`,
+/// not `1,23` nor the European `1.234,50`), spaces are ignored.
 pub fn parse_cents(raw: Expr) -> Expr {
-    let cleaned = raw.str().replace_all(lit(r"[$,\s]"), lit(""), false);
-    let plain = cleaned
+    let squeezed = raw.str().replace_all(lit(r"\s"), lit(""), false);
+    let plain = squeezed.clone().str().contains(
+        lit(r"^(?:[+-]?\$?|\$[+-])(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d*)?$"),
+        true,
+    );
+    let cleaned = squeezed.str().replace_all(lit(r"[$,]"), lit(""), false);
+    let number = cleaned
         .clone()
         .str()
         .contains(lit(r"^[+-]?(\d+\.?\d*|\.\d+)$"), true);
-    when(plain)
+    when(plain.and(number))
         .then(
             (cleaned.cast(DataType::Float64) * lit(100.0))
                 .round(0, RoundMode::HalfAwayFromZero)
@@ -101,8 +108,23 @@ pub fn normalize_dx_list(raw: Expr) -> Expr {
 }
 
 /// The parse and validation of one contract column, read from column `name` (text).
+/// Reject reasons quote the raw value (at most 40 characters).
 pub fn parse_column(spec: &ColumnSpec) -> Parsed {
+    parse_column_with(spec, true)
+}
+
+/// As [`parse_column`]; with `show_values` false no raw value is quoted in a
+/// reason. The notes export holds free text, and a shifted or malformed row
+/// can put a piece of it in any column, so its reasons never quote values.
+pub fn parse_column_with(spec: &ColumnSpec, show_values: bool) -> Parsed {
     let name = spec.name;
+    let quoted = |what: &str, name: &str| {
+        if show_values {
+            quoted(what, name)
+        } else {
+            lit(what.to_string())
+        }
+    };
     let t = trimmed(name);
     let missing = t.clone().is_null();
     let empty_reason = lit("required value is empty");

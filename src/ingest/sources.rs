@@ -113,6 +113,12 @@ fn collect_dir(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
 pub fn scan(file: &Path, format: Format) -> Result<LazyFrame> {
     let p = PlRefPath::new(file.to_string_lossy().as_ref());
     let lf = match format {
+        Format::NdJson if std::fs::metadata(file).is_ok_and(|m| m.len() == 0) => {
+            input_error!(
+                "{}: file is empty (expected one JSON object per line)",
+                file.display()
+            )
+        }
         Format::Csv => LazyCsvReader::new(p)
             .with_has_header(true)
             .with_infer_schema_length(Some(0))
@@ -127,11 +133,7 @@ pub fn scan(file: &Path, format: Format) -> Result<LazyFrame> {
     };
     match lf {
         Ok(lf) => Ok(lf),
-        Err(e) => input_error!(
-            "{}: cannot read file ({})",
-            file.display(),
-            one_line(&e.to_string())
-        ),
+        Err(e) => input_error!("{}", read_error(file, format, &e)),
     }
 }
 
@@ -144,4 +146,221 @@ pub fn one_line(msg: &str) -> String {
         .collect::<Vec<_>>()
         .join(" ");
     first.chars().take(240).collect()
+}
+
+/// A reader's error made fit for a one-line message that may be logged:
+/// Polars quotes offending values between backticks (a note's text, a
+/// patient id), so every backticked span is cut, and so are the hints meant
+/// for Python users. See also [`crate::error::safe_message`].
+pub fn safe_reader_message(msg: &str) -> String {
+    let mut msg = msg.to_string();
+    for hint in [
+        "You might want to try",
+        "The current offset in the file",
+        "Consider setting",
+    ] {
+        if let Some(i) = msg.find(hint) {
+            msg.truncate(i);
+        }
+    }
+    let line = one_line(&crate::error::safe_message(&msg));
+    line.trim_end_matches([' ', '.', ',', ':', ';']).to_string()
+}
+
+/// Why a file of `format` could not be read, in one line without its data:
+/// our own diagnosis of CSV and NDJSON structure (with a line number) when
+/// it finds the fault, else the reader's message with values cut out.
+pub fn read_error(file: &Path, format: Format, err: &PolarsError) -> String {
+    let shown = file.display();
+    let diagnosis = match format {
+        Format::Csv => std::fs::read(file).ok().and_then(|b| diagnose_csv(&b)),
+        Format::NdJson => std::fs::read(file).ok().and_then(|b| diagnose_ndjson(&b)),
+        _ => None,
+    };
+    match diagnosis {
+        Some(d) => format!("{shown}: {d}"),
+        None => format!(
+            "{shown}: cannot read file ({})",
+            safe_reader_message(&err.to_string())
+        ),
+    }
+}
+
+/// Checks the structure of an RFC 4180 CSV file (`"` quotes, `""` escapes,
+/// quoted fields may hold newlines) and names the first fault: a quoted
+/// field that never closes, or a record with more fields than the header.
+/// Lines are physical lines of the file, from 1, as an editor shows them.
+pub fn diagnose_csv(bytes: &[u8]) -> Option<String> {
+    let mut line = 1usize;
+    let mut record_line = 1usize;
+    let mut fields = 1usize;
+    let mut header_fields: Option<usize> = None;
+    let mut in_quotes = false;
+    let mut field_start = true;
+    let mut quote_line = 0usize;
+    let mut record_empty = true;
+    let mut i = 0;
+    let n = bytes.len();
+    let mut end_record = |fields: usize, record_line: usize, empty: bool| -> Option<String> {
+        if empty {
+            return None;
+        }
+        match header_fields {
+            None => {
+                header_fields = Some(fields);
+                None
+            }
+            Some(h) if fields > h => Some(format!(
+                "line {record_line} has {fields} fields but the header has {h} (an unquoted comma in a value?)"
+            )),
+            Some(_) => None,
+        }
+    };
+    while i < n {
+        let b = bytes[i];
+        if in_quotes {
+            if b == b'"' {
+                if i + 1 < n && bytes[i + 1] == b'"' {
+                    i += 2;
+                    continue;
+                }
+                in_quotes = false;
+            } else if b == b'\n' {
+                line += 1;
+            }
+            i += 1;
+            continue;
+        }
+        match b {
+            b'"' if field_start => {
+                in_quotes = true;
+                quote_line = line;
+                record_empty = false;
+                field_start = false;
+            }
+            b',' => {
+                fields += 1;
+                field_start = true;
+                record_empty = false;
+            }
+            b'\n' => {
+                if let Some(msg) = end_record(fields, record_line, record_empty) {
+                    return Some(msg);
+                }
+                line += 1;
+                record_line = line;
+                fields = 1;
+                field_start = true;
+                record_empty = true;
+            }
+            b'\r' => {}
+            _ => {
+                field_start = false;
+                record_empty = false;
+            }
+        }
+        i += 1;
+    }
+    if in_quotes {
+        return Some(format!(
+            "a quoted field opened on line {quote_line} is never closed (unterminated quote)"
+        ));
+    }
+    end_record(fields, record_line, record_empty)
+}
+
+/// Names the first line of an NDJSON file that is not one JSON object.
+pub fn diagnose_ndjson(bytes: &[u8]) -> Option<String> {
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Some("file is empty (expected one JSON object per line)".into());
+    }
+    for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {
+        let text = String::from_utf8_lossy(line);
+        if text.trim().is_empty() {
+            continue;
+        }
+        match serde_json::from_str::<serde_json::Value>(&text) {
+            Ok(serde_json::Value::Object(_)) => {}
+            Ok(_) => return Some(format!("line {} is not a JSON object", i + 1)),
+            Err(e) => {
+                return Some(format!(
+                    "line {} is not valid JSON ({} at column {})",
+                    i + 1,
+                    json_error_kind(&e),
+                    e.column()
+                ));
+            }
+        }
+    }
+    None
+}
+
+fn json_error_kind(e: &serde_json::Error) -> &'static str {
+    use serde_json::error::Category;
+    match e.classify() {
+        Category::Eof => "the line ends inside a value",
+        Category::Syntax => "syntax error",
+        Category::Data => "unexpected data",
+        Category::Io => "read error",
+    }
+}
+
+/// Text formats must be UTF-8 without NUL bytes. Checked while the file is
+/// hashed (one read); returns the byte offset and kind of the first fault.
+#[derive(Default)]
+pub struct TextCheck {
+    offset: u64,
+    carry: Vec<u8>,
+    pub fault: Option<(u64, &'static str)>,
+}
+
+impl TextCheck {
+    pub fn update(&mut self, chunk: &[u8]) {
+        if self.fault.is_some() {
+            return;
+        }
+        if self.offset == 0
+            && (chunk.starts_with(&[0xFF, 0xFE]) || chunk.starts_with(&[0xFE, 0xFF]))
+        {
+            self.fault = Some((0, "a UTF-16 byte-order mark"));
+            return;
+        }
+        // `contains` on bytes is std's optimised memchr, even in a debug build.
+        if chunk.contains(&0) {
+            let i = chunk.iter().position(|&b| b == 0).unwrap_or(0);
+            self.fault = Some((self.offset + i as u64, "a NUL byte"));
+        }
+        let mut data = std::mem::take(&mut self.carry);
+        let start = self.offset - data.len() as u64;
+        data.extend_from_slice(chunk);
+        match std::str::from_utf8(&data) {
+            Ok(_) => {}
+            Err(e) => match e.error_len() {
+                Some(_) => {
+                    let at = start + e.valid_up_to() as u64;
+                    if self.fault.is_none_or(|(o, _)| at < o) {
+                        self.fault = Some((at, "bytes that are not UTF-8"));
+                    }
+                }
+                None => self.carry = data[e.valid_up_to()..].to_vec(),
+            },
+        }
+        self.offset += chunk.len() as u64;
+    }
+
+    pub fn finish(&mut self) {
+        if self.fault.is_none() && !self.carry.is_empty() {
+            let at = self.offset - self.carry.len() as u64;
+            self.fault = Some((at, "bytes that are not UTF-8"));
+        }
+    }
+}
+
+/// The 1-based line of byte `offset` in `file`.
+pub fn line_of(file: &Path, offset: u64) -> usize {
+    let Ok(bytes) = std::fs::read(file) else {
+        return 0;
+    };
+    let end = (offset as usize).min(bytes.len());
+    bytes[..end].iter().filter(|&&b| b == b'\n').count() + 1
 }
