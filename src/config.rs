@@ -204,17 +204,30 @@ impl Default for EvidencePatterns {
 impl Config {
     /// Loads `path` over the defaults and validates it; `None` gives the defaults.
     pub fn load(path: Option<&Path>) -> Result<Config> {
-        let config = match path {
-            None => Config::default(),
+        match path {
+            None => {
+                let config = Config::default();
+                config.validate(None)?;
+                Ok(config)
+            }
             Some(path) => {
                 let text = std::fs::read_to_string(path)
                     .with_context(|| format!("{}: cannot read config file", path.display()))?;
-                toml::from_str::<Config>(&text).map_err(|e| {
-                    let msg = e.message().replace('\n', " ");
-                    anyhow::anyhow!("{}: {}", path.display(), msg)
-                })?
+                Config::from_toml_str(&text, Some(path))
             }
-        };
+        }
+    }
+
+    /// Parses TOML text over the defaults and validates it; `path` only names
+    /// the file in messages.
+    pub fn from_toml_str(text: &str, path: Option<&Path>) -> Result<Config> {
+        let shown = path
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|| "config".into());
+        let config = toml::from_str::<Config>(text).map_err(|e| {
+            let msg = e.message().replace('\n', " ");
+            anyhow::anyhow!("{shown}: {msg}")
+        })?;
         config.validate(path)?;
         Ok(config)
     }
@@ -238,7 +251,50 @@ impl Config {
                 }
             }
         }
+        for (key, list) in self.evidence.lists() {
+            for (i, pattern) in list.iter().enumerate() {
+                // A pattern that matches nothing at all would mask or flag every
+                // position of every note.
+                if regex::Regex::new(&format!("(?i){pattern}")).is_ok_and(|r| r.is_match("")) {
+                    bail!(
+                        "{file}: evidence.{key}[{i}] matches the empty text; it must match at least one character"
+                    );
+                }
+            }
+        }
         let t = &self.thresholds;
+        let pct = t.provider_outlier_percentile;
+        if !(0.0..=100.0).contains(&pct) {
+            bail!(
+                "{file}: thresholds.provider_outlier_percentile must be between 0 and 100, got {pct}"
+            );
+        }
+        let c = &self.codes;
+        let groups: [(&str, &[String]); 7] = [
+            ("muscle_weakness", std::slice::from_ref(&c.muscle_weakness)),
+            (
+                "weakness_symptom",
+                std::slice::from_ref(&c.weakness_symptom),
+            ),
+            ("neurological", &c.neurological),
+            ("post_surgical", &c.post_surgical),
+            ("inflammatory_myopathy", &c.inflammatory_myopathy),
+            ("specific_muscle_disorder", &c.specific_muscle_disorder),
+            ("systemic_disease", &c.systemic_disease),
+        ];
+        for (key, prefixes) in groups {
+            for prefix in prefixes {
+                let norm = prefix.trim().to_uppercase().replace('.', "");
+                let ok = norm.len() <= 7
+                    && norm.starts_with(|ch: char| ch.is_ascii_uppercase())
+                    && norm.chars().all(|ch| ch.is_ascii_alphanumeric());
+                if !ok {
+                    bail!(
+                        "{file}: codes.{key} holds \"{prefix}\": expected an ICD-10-CM code or prefix such as \"G\" or \"M62.81\""
+                    );
+                }
+            }
+        }
         for (key, v) in [
             ("strength_lookback_days", t.strength_lookback_days),
             ("reassessment_min_visits", t.reassessment_min_visits),

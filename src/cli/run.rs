@@ -27,7 +27,7 @@ use crate::config::Config;
 use crate::error::exit;
 use crate::input_error;
 use crate::report::output::{self, FileWriter};
-use crate::report::{MinCell, aggregates, charts, html, summary};
+use crate::report::{MinCell, aggregates, charts, html, pseudonym, summary};
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
@@ -50,6 +50,11 @@ pub struct RunArgs {
     /// findings.parquet and summary.json stay complete.
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub min_cell: u64,
+    /// Replace every patient id in the outputs with a keyed HMAC-SHA256
+    /// pseudonym; the key is read from the environment variable
+    /// CLAIMS_AUDIT_PSEUDONYM_KEY (refused when unset).
+    #[arg(long)]
+    pub pseudonymize: bool,
     /// Print nothing but errors (no progress, no closing line).
     #[arg(long, short)]
     pub quiet: bool,
@@ -64,6 +69,10 @@ pub fn run(args: RunArgs) -> Result<i32> {
         Err(e) => input_error!("{}", e),
     };
     let period = args.period.period()?;
+    let key = args
+        .pseudonymize
+        .then(pseudonym::key_from_env)
+        .transpose()?;
     let out = args
         .out
         .clone()
@@ -80,6 +89,7 @@ pub fn run(args: RunArgs) -> Result<i32> {
     let tables = audit::build_tables(&inputs, &config, period)?;
     progress.stage("checks", format!("running {} checks", checks.len()));
     let findings = audit::run_checks(&tables, &config, &checks)?;
+    let findings = pseudonym::apply_opt(findings, key.as_deref())?;
     progress.stage("report", "aggregates, charts and report.html");
     let min_cell = MinCell(args.min_cell);
 
@@ -100,10 +110,7 @@ pub fn run(args: RunArgs) -> Result<i32> {
             code_set: crate::checks::CODE_SET,
         },
         period: summary::period_info(&period),
-        inputs: vec![
-            summary::input_info(&inputs.claims),
-            summary::input_info(&inputs.notes),
-        ],
+        inputs: summary::inputs_info(&inputs)?,
         checks: summary::check_totals(&findings, &checks)?,
         check_list: summary::check_entries(&checks),
         totals: summary::totals(&findings, claims_audited)?,
@@ -113,6 +120,7 @@ pub fn run(args: RunArgs) -> Result<i32> {
         payers,
         documentation,
         config: config.clone(),
+        pseudonymized: key.is_some(),
     };
     let summary_json = serde_json::to_string_pretty(&summary)? + "\n";
     let ran_at = chrono::Local::now().format("%Y-%m-%d %H:%M %Z").to_string();

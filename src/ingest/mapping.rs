@@ -43,9 +43,14 @@ impl Mapping {
                 e.kind()
             ),
         };
-        let mapping: Mapping = match toml::from_str(&text) {
+        Mapping::from_toml_str(&text, &path.display().to_string())
+    }
+
+    /// Parses and checks mapping TOML; `shown` names the file in messages.
+    pub fn from_toml_str(text: &str, shown: &str) -> Result<Mapping> {
+        let mapping: Mapping = match toml::from_str(text) {
             Ok(m) => m,
-            Err(e) => input_error!("{}: {}", path.display(), e.message().replace('\n', " ")),
+            Err(e) => input_error!("{shown}: {}", e.message().replace('\n', " ")),
         };
         for (section, map, known) in [
             (
@@ -66,8 +71,7 @@ impl Mapping {
             for key in map.keys() {
                 if !known.contains(&key.as_str()) {
                     input_error!(
-                        "{}: [{section}] {key} is not a column of the contract (known: {})",
-                        path.display(),
+                        "{shown}: [{section}] {key} is not a column of the contract (known: {})",
                         known.join(", ")
                     );
                 }

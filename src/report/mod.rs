@@ -6,6 +6,7 @@ pub mod aggregates;
 pub mod charts;
 pub mod html;
 pub mod output;
+pub mod pseudonym;
 pub mod summary;
 
 pub use output::write_run_folder;

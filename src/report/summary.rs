@@ -34,6 +34,8 @@ pub struct Summary {
     /// Documentation completeness of M62.81 notes.
     pub documentation: Documentation,
     pub config: Config,
+    /// True when `--pseudonymize` replaced every patient id with a keyed pseudonym.
+    pub pseudonymized: bool,
 }
 
 #[derive(Serialize)]
@@ -243,6 +245,10 @@ pub struct InputInfo {
     pub rows_read: usize,
     pub rows_used: usize,
     pub rows_rejected: usize,
+    /// Notes only: used notes whose claim_id names no usable claim. They are
+    /// kept (as history for their patient) but support no claim.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unmatched_claim_id: Option<usize>,
 }
 
 #[derive(Serialize, Default, Clone)]
@@ -328,7 +334,37 @@ pub fn input_info(input: &LoadedInput) -> InputInfo {
         rows_read: input.rows_read,
         rows_used: input.rows_used(),
         rows_rejected: input.rows_rejected(),
+        unmatched_claim_id: None,
     }
+}
+
+/// Both inputs' entries; the notes' one counts notes whose claim_id matches no claim.
+pub fn inputs_info(inputs: &crate::audit::Inputs) -> Result<Vec<InputInfo>> {
+    let claim_ids = inputs
+        .claims
+        .data
+        .clone()
+        .lazy()
+        .select([col("claim_id")])
+        .unique(None, UniqueKeepStrategy::Any);
+    let unmatched = inputs
+        .notes
+        .data
+        .clone()
+        .lazy()
+        .filter(col("claim_id").is_not_null())
+        .select([col("claim_id")])
+        .join(
+            claim_ids,
+            [col("claim_id")],
+            [col("claim_id")],
+            JoinArgs::new(JoinType::Anti),
+        )
+        .collect()?
+        .height();
+    let mut notes = input_info(&inputs.notes);
+    notes.unmatched_claim_id = Some(unmatched);
+    Ok(vec![input_info(&inputs.claims), notes])
 }
 
 pub fn period_info(period: &Period) -> PeriodInfo {
