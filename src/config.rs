@@ -224,10 +224,8 @@ impl Config {
         let shown = path
             .map(|p| p.display().to_string())
             .unwrap_or_else(|| "config".into());
-        let config = toml::from_str::<Config>(text).map_err(|e| {
-            let msg = e.message().replace('\n', " ");
-            anyhow::anyhow!("{shown}: {msg}")
-        })?;
+        let config = toml::from_str::<Config>(text)
+            .map_err(|e| anyhow::anyhow!("{}", toml_error(&shown, text, &e)))?;
         config.validate(path)?;
         Ok(config)
     }
@@ -337,6 +335,32 @@ impl EvidencePatterns {
             ("functional_impact", &self.functional_impact),
             ("treatment_plan", &self.treatment_plan),
         ]
+    }
+}
+
+/// A TOML error in one line: the file, the line and its key when the
+/// parser knows the place (`c.toml: line 2 (strength_lookback_days): invalid
+/// type: string "a year", expected i64`).
+pub fn toml_error(shown: &str, text: &str, e: &toml::de::Error) -> String {
+    let msg = e.message().replace('\n', " ");
+    let Some(span) = e.span() else {
+        return format!("{shown}: {msg}");
+    };
+    let start = span.start.min(text.len());
+    let line_no = text.as_bytes()[..start]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1;
+    let line = text.lines().nth(line_no - 1).unwrap_or("");
+    let key: String = line
+        .split_once('=')
+        .map(|(k, _)| k.trim().chars().take(60).collect())
+        .unwrap_or_default();
+    if key.is_empty() || msg.contains(&key) {
+        format!("{shown}: line {line_no}: {msg}")
+    } else {
+        format!("{shown}: line {line_no} ({key}): {msg}")
     }
 }
 

@@ -50,7 +50,7 @@ impl Mapping {
     pub fn from_toml_str(text: &str, shown: &str) -> Result<Mapping> {
         let mapping: Mapping = match toml::from_str(text) {
             Ok(m) => m,
-            Err(e) => input_error!("{shown}: {}", e.message().replace('\n', " ")),
+            Err(e) => input_error!("{}", crate::config::toml_error(shown, text, &e)),
         };
         for (section, map, known) in [
             (

@@ -247,12 +247,11 @@ fn text_column(shown: &str, name: &str, dtype: &DataType, spec: &ColumnSpec) -> 
     let c = col(name);
     let ok_native = match dtype {
         DataType::String | DataType::Null => return Ok(c.cast(DataType::String)),
-        DataType::Date => matches!(spec.kind, Kind::Date | Kind::Text),
-        DataType::Datetime(_, _) => {
-            if matches!(spec.kind, Kind::Date) {
-                return Ok(c.cast(DataType::Date).cast(DataType::String));
-            }
-            matches!(spec.kind, Kind::Text)
+        DataType::Date if matches!(spec.kind, Kind::Date | Kind::Text) => {
+            return Ok(date_text(c, dtype));
+        }
+        DataType::Datetime(_, _) if matches!(spec.kind, Kind::Date | Kind::Text) => {
+            return Ok(date_text(c, dtype));
         }
         dt if dt.is_integer() => !matches!(spec.kind, Kind::Date | Kind::LongText),
         dt if dt.is_float() || dt.is_decimal() => matches!(
@@ -268,6 +267,37 @@ fn text_column(shown: &str, name: &str, dtype: &DataType, spec: &ColumnSpec) -> 
         );
     }
     Ok(c.cast(DataType::String))
+}
+
+/// A native Date or Datetime written as `YYYY-MM-DD`. Values outside years
+/// 1..9999 (which Polars cannot even print: it panics) become a text that
+/// fails the date rule, so the row is rejected like any impossible date.
+fn date_text(c: Expr, dtype: &DataType) -> Expr {
+    let (lo, hi) = (
+        parse::day_number(1, 1, 1) as i64,
+        parse::day_number(9999, 12, 31) as i64,
+    );
+    let per_day: i64 = match dtype {
+        DataType::Datetime(TimeUnit::Nanoseconds, _) => 86_400_000_000_000,
+        DataType::Datetime(TimeUnit::Microseconds, _) => 86_400_000_000,
+        DataType::Datetime(TimeUnit::Milliseconds, _) => 86_400_000,
+        _ => 1,
+    };
+    let phys = c.clone().to_physical().cast(DataType::Int64);
+    let ok = phys
+        .clone()
+        .gt_eq(lit(lo.saturating_mul(per_day)))
+        .and(phys.lt_eq(lit(hi.saturating_mul(per_day))));
+    let safe = when(ok.clone())
+        .then(c.clone())
+        .otherwise(lit(LiteralValue::untyped_null()).cast(dtype.clone()))
+        .cast(DataType::Date)
+        .cast(DataType::String);
+    when(c.is_null())
+        .then(lit(LiteralValue::untyped_null()).cast(DataType::String))
+        .when(ok)
+        .then(safe)
+        .otherwise(lit("beyond the calendar"))
 }
 
 fn kind_word(kind: Kind) -> &'static str {

@@ -43,6 +43,13 @@ fn quoted(what: &str, name: &str) -> Expr {
     )
 }
 
+/// Days since 1970-01-01 (Polars' physical Date).
+pub fn day_number(y: i32, m: u32, d: u32) -> i32 {
+    let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap();
+    let date = chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    (date - epoch).num_days() as i32
+}
+
 /// Dates are parsed as `YYYY-MM-DD` or `MM/DD/YYYY`, and must fall in 1900–2100.
 pub fn parse_date(raw: Expr) -> Expr {
     let iso = raw
@@ -150,13 +157,14 @@ pub fn parse_column_with(spec: &ColumnSpec, show_values: bool) -> Parsed {
         }
         Kind::Date => {
             let d = parse_date(t.clone());
-            let in_range = d
+            // Compared as day numbers: a Date compared with a date literal goes
+            // through nanosecond datetimes, which are null before 1677.
+            let days = d.clone().cast(DataType::Int32);
+            let in_range = days
                 .clone()
-                .gt_eq(lit(chrono::NaiveDate::from_ymd_opt(1900, 1, 1).unwrap()))
-                .and(
-                    d.clone()
-                        .lt_eq(lit(chrono::NaiveDate::from_ymd_opt(2100, 12, 31).unwrap())),
-                );
+                .gt_eq(lit(day_number(1900, 1, 1)))
+                .and(days.lt_eq(lit(day_number(2100, 12, 31))))
+                .fill_null(lit(false));
             let bad = t
                 .clone()
                 .is_not_null()

@@ -186,16 +186,20 @@ pub fn read_error(file: &Path, format: Format, err: &PolarsError) -> String {
     }
 }
 
-/// Checks the structure of an RFC 4180 CSV file (`"` quotes, `""` escapes,
-/// quoted fields may hold newlines) and names the first fault: a quoted
-/// field that never closes, or a record with more fields than the header.
-/// Lines are physical lines of the file, from 1, as an editor shows them.
+/// Checks the structure of a CSV file as the reader sees it (`"` quotes,
+/// `""` escapes, quoted fields may hold newlines; like the reader, a `"` in
+/// the middle of a field opens a quoted span too) and names the first fault:
+/// a quote that never closes, text right after the closing quote of a quoted
+/// field, or a record with more fields than the header. Lines are physical
+/// lines of the file, from 1, as an editor shows them.
 pub fn diagnose_csv(bytes: &[u8]) -> Option<String> {
     let mut line = 1usize;
     let mut record_line = 1usize;
     let mut fields = 1usize;
     let mut header_fields: Option<usize> = None;
     let mut in_quotes = false;
+    let mut opened_at_start = false;
+    let mut after_close = false;
     let mut field_start = true;
     let mut quote_line = 0usize;
     let mut record_empty = true;
@@ -225,15 +229,23 @@ pub fn diagnose_csv(bytes: &[u8]) -> Option<String> {
                     continue;
                 }
                 in_quotes = false;
+                after_close = opened_at_start;
             } else if b == b'\n' {
                 line += 1;
             }
             i += 1;
             continue;
         }
+        if after_close && !matches!(b, b',' | b'\n' | b'\r') {
+            return Some(format!(
+                "line {line}: text follows the closing quote of a quoted field (a stray quote?)"
+            ));
+        }
+        after_close = false;
         match b {
-            b'"' if field_start => {
+            b'"' => {
                 in_quotes = true;
+                opened_at_start = field_start;
                 quote_line = line;
                 record_empty = false;
                 field_start = false;
@@ -263,7 +275,7 @@ pub fn diagnose_csv(bytes: &[u8]) -> Option<String> {
     }
     if in_quotes {
         return Some(format!(
-            "a quoted field opened on line {quote_line} is never closed (unterminated quote)"
+            "the quote (\") on line {quote_line} opens a quoted field that is never closed (unterminated or stray quote)"
         ));
     }
     end_record(fields, record_line, record_empty)

@@ -1,6 +1,7 @@
 //! Integration tests: they run the real binary, as users and scheduled jobs do.
 //! One test binary (Polars links are large); one module per concern.
 
+mod bad_inputs;
 mod common;
 mod formats;
 mod inputs;
