@@ -28,7 +28,8 @@ pub struct InputArgs {
 /// Which claims are audited. Notes and earlier claims always serve as history.
 #[derive(Debug, Clone, Args)]
 pub struct PeriodArgs {
-    /// Audit one calendar month, e.g. 2026-03. Default: all claims.
+    /// Audit one calendar month, e.g. 2026-03, or `last-month` (the month
+    /// before today's, for scheduled jobs). Default: all claims.
     #[arg(long, value_name = "YYYY-MM", conflicts_with_all = ["from", "to"])]
     pub period: Option<String>,
     /// Audit claims dated on or after this day (YYYY-MM-DD).
@@ -41,7 +42,7 @@ pub struct PeriodArgs {
 
 impl PeriodArgs {
     pub fn period(&self) -> Result<Period> {
-        if let Some(month) = &self.period {
+        if let Some(month) = self.month() {
             let Ok(first) = NaiveDate::parse_from_str(&format!("{}-01", month.trim()), "%Y-%m-%d")
             else {
                 input_error!("--period {month}: expected a month as YYYY-MM, e.g. 2026-03");
@@ -78,10 +79,28 @@ impl PeriodArgs {
         Ok(period)
     }
 
+    /// `--period` as `YYYY-MM`, with `last-month` resolved against today's local date.
+    pub fn month(&self) -> Option<String> {
+        let p = self.period.as_deref()?.trim();
+        if p.eq_ignore_ascii_case("last-month") {
+            let today = chrono::Local::now().date_naive();
+            let last = today
+                .with_day(1)
+                .and_then(|d| d.pred_opt())
+                .unwrap_or(today);
+            return Some(last.format("%Y-%m").to_string());
+        }
+        // Normalised (`2026-3` -> `2026-03`) when it parses; else as given, for the error.
+        match NaiveDate::parse_from_str(&format!("{p}-01"), "%Y-%m-%d") {
+            Ok(d) => Some(d.format("%Y-%m").to_string()),
+            Err(_) => Some(p.to_string()),
+        }
+    }
+
     /// Folder name for the default `--out`: `2026-03`, `2026-01-01_2026-03-31`, or None.
     pub fn folder_label(&self) -> Option<String> {
-        if let Some(p) = &self.period {
-            return Some(p.trim().to_string());
+        if let Some(p) = self.month() {
+            return Some(p);
         }
         match (&self.from, &self.to) {
             (None, None) => None,

@@ -3,8 +3,11 @@
 
 mod bad_inputs;
 mod common;
+mod crash_safety;
 mod formats;
 mod inputs;
+mod phi;
 mod query;
 mod report;
 mod sample;
+mod scheduled;
