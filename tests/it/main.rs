@@ -7,6 +7,7 @@ mod crash_safety;
 mod formats;
 mod inputs;
 mod phi;
+mod props;
 mod query;
 mod report;
 mod sample;
