@@ -43,9 +43,14 @@ pub struct PeriodArgs {
 impl PeriodArgs {
     pub fn period(&self) -> Result<Period> {
         if let Some(month) = self.month() {
-            let Ok(first) = NaiveDate::parse_from_str(&format!("{}-01", month.trim()), "%Y-%m-%d")
+            let Some(first) =
+                NaiveDate::parse_from_str(&format!("{}-01", month.trim()), "%Y-%m-%d")
+                    .ok()
+                    .filter(|d| (1900..=2100).contains(&d.year()))
             else {
-                input_error!("--period {month}: expected a month as YYYY-MM, e.g. 2026-03");
+                input_error!(
+                    "--period {month}: expected a month as YYYY-MM between 1900 and 2100, e.g. 2026-03"
+                );
             };
             let next = if first.month() == 12 {
                 NaiveDate::from_ymd_opt(first.year() + 1, 1, 1)
@@ -62,8 +67,10 @@ impl PeriodArgs {
             match v {
                 None => Ok(None),
                 Some(s) => match NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d") {
-                    Ok(d) => Ok(Some(d)),
-                    Err(_) => input_error!("--{flag} {s}: expected a date as YYYY-MM-DD"),
+                    Ok(d) if (1900..=2100).contains(&d.year()) => Ok(Some(d)),
+                    _ => input_error!(
+                        "--{flag} {s}: expected a date as YYYY-MM-DD between 1900 and 2100"
+                    ),
                 },
             }
         };

@@ -204,9 +204,17 @@ pub fn create_private_file(path: &Path) -> Result<fs::File> {
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
-    options
+    let file = options
         .open(path)
-        .with_context(|| format!("{}: cannot create file", path.display()))
+        .with_context(|| format!("{}: cannot create file", path.display()))?;
+    // An existing file keeps its mode through open(): set it.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        file.set_permissions(fs::Permissions::from_mode(0o600))
+            .with_context(|| format!("{}: cannot restrict permissions", path.display()))?;
+    }
+    Ok(file)
 }
 
 /// Replaces `out` with the finished `tmp`. With an existing report, the two

@@ -217,3 +217,16 @@ fn a_folder_that_is_not_a_report_is_never_replaced() {
     std::fs::create_dir_all(&empty).unwrap();
     audit(&f.claims, &f.notes, &empty, &[]);
 }
+
+#[test]
+fn an_output_folder_that_cannot_be_created_is_exit_3_in_one_line() {
+    let f = fixture();
+    let file = write(&f.dir, "a-file", "x");
+    let out = file.join("out");
+    let o = run(&run_args(&f.claims, &f.notes, &out));
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(3), "{err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert!(err.contains("cannot create output folder"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
