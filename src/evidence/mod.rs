@@ -76,6 +76,7 @@ pub fn grade_token(m: Expr) -> Expr {
         .str()
         .replace_all(lit(r"\s"), lit(""), false);
     let keyword = m
+        .clone()
         .str()
         .to_uppercase()
         .str()
@@ -85,7 +86,23 @@ pub fn grade_token(m: Expr) -> Expr {
     let token = when(keyword.clone().is_null())
         .then(grade.clone())
         .otherwise(concat_str([keyword, grade.clone()], " ", false));
-    when(grade.is_null()).then(lit("graded")).otherwise(token)
+    when(m.clone().eq(lit("")))
+        .then(lit(LiteralValue::untyped_null()).cast(DataType::String))
+        .when(grade.is_null())
+        .then(lit("graded"))
+        .otherwise(token)
+}
+
+/// The distinct grade tokens of a text, in order. Each list gets a closing
+/// sentinel `""` (its token is null, dropped after), so no list is empty:
+/// Polars' debug builds warn on stderr when a list evaluation sees more
+/// lists than values, which notes without grades would cause.
+fn grade_list(text: Expr, patterns: &[String]) -> Expr {
+    let matches = text.str().extract_all(lit(union(patterns)));
+    let closed = concat_list([matches.clone(), lit("")]).unwrap_or(matches);
+    closed
+        .list()
+        .eval(grade_token(element()).unique_stable().drop_nulls())
 }
 
 /// Builds `note_facts` from the notes table: note_id, patient_id, note_date,
@@ -101,11 +118,7 @@ pub fn note_facts(notes: LazyFrame, p: &EvidencePatterns) -> LazyFrame {
             masked(text.clone(), &p.neuro_distinction_mask, CLAUSE_END).alias("__neuro_text"),
         ])
         .with_column(
-            col("__grade_text")
-                .str()
-                .extract_all(lit(union(&p.strength_grade)))
-                .list()
-                .eval(grade_token(element()).unique_stable())
+            grade_list(col("__grade_text"), &p.strength_grade)
                 .list()
                 .head(lit(MAX_GRADES as u32))
                 .list()

@@ -165,7 +165,7 @@ fn read_raw(
             .collect();
         format!("; found: {}", list.join(", "))
     } else {
-        "; the first line names none of the expected columns (no header line?)".to_string()
+        "; the first line names none of the expected columns (no header line? or columns named otherwise: see --mapping)".to_string()
     };
     let mut exprs = Vec::new();
     for spec in kind.columns() {

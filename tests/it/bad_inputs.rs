@@ -603,9 +603,15 @@ fn file_level_cases() -> Vec<Case> {
         .args(&["--config", "{dir}/c.toml"]),
         Case::new(
             "config regex matching empty text",
-            fails(&["c.toml", "evidence.strength_grade[0] matches the empty text"]),
+            fails(&["c.toml", "evidence.strength_grade[0] can match empty text"]),
         )
         .file("c.toml", "[evidence]\nstrength_grade = ['x*']\n")
+        .args(&["--config", "{dir}/c.toml"]),
+        Case::new(
+            "config regex matching empty text at word boundaries",
+            fails(&["c.toml", "evidence.treatment_plan[0] can match empty text"]),
+        )
+        .file("c.toml", "[evidence]\ntreatment_plan = ['\\b']\n")
         .args(&["--config", "{dir}/c.toml"]),
         Case::new(
             "config with an empty code prefix",
