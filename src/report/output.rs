@@ -14,8 +14,8 @@
 //! whose process is gone) are removed by the next run.
 //!
 //! An existing `--out` is replaced only when it is a claims-audit run folder
-//! (it holds a `summary.json` written by this tool) or empty: a mistyped
-//! `--out $HOME` is refused, not deleted.
+//! (it holds a `summary.json` written by this tool), an `export` folder (its
+//! tables) or empty: a mistyped `--out $HOME` is refused, not deleted.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -93,11 +93,15 @@ fn check_replaceable(out: &Path) -> Result<()> {
         );
     }
     let summary = out.join("summary.json");
-    let ours = fs::read_to_string(&summary).is_ok_and(|t| t.contains("\"claims-audit\""));
+    // A run folder has our summary.json; an `export` folder its tables.
+    let report = fs::read_to_string(&summary).is_ok_and(|t| t.contains("\"claims-audit\""));
+    let export = ["findings.parquet", "note_facts.parquet", "claim_dx.parquet"]
+        .iter()
+        .all(|f| out.join(f).is_file());
     let empty = fs::read_dir(out).is_ok_and(|mut d| d.next().is_none());
-    if !ours && !empty {
+    if !report && !export && !empty {
         input_error!(
-            "--out {}: folder exists and is not a claims-audit report (no summary.json); refusing to replace it",
+            "--out {}: folder exists and is not a claims-audit report or export; refusing to replace it",
             out.display()
         );
     }
