@@ -383,7 +383,7 @@ fn long_pathological_notes_cost_linear_time() {
             "{unit:?}: 100 KB {small:.2?}, 1 MB {large:.2?}, ratio {ratio:.1}"
         ));
         // Linear is 10x; quadratic would be 100x. Loose, for a busy machine.
-        assert!(ratio < 35.0, "not linear: {}", report.join("\n"));
+        assert!(ratio < 50.0, "not linear: {}", report.join("\n"));
         assert!(large < Duration::from_secs(180), "{}", report.join("\n"));
     }
     eprintln!(
