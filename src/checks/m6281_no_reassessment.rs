@@ -29,50 +29,19 @@
 
 use polars::prelude::*;
 
-use super::shared::{CheckContext, asof_backward, date_text};
+use super::shared::{CheckContext, asof_backward, date_text, numbered_m6281_visits};
 
 pub fn findings(ctx: &CheckContext) -> PolarsResult<LazyFrame> {
     let t = &ctx.config.thresholds;
-    let visits = ctx.tables.visits.clone().lazy().select([
-        col("claim_id"),
-        col("patient_id"),
-        col("service_date"),
-        col("in_period"),
-    ]);
-    // Every M62.81 visit of every patient, numbered 1.. in (date, claim_id) order.
-    let numbered = ctx
-        .m6281_claims
-        .clone()
-        .join(
-            visits,
-            [col("claim_id")],
-            [col("claim_id")],
-            JoinArgs::new(JoinType::Inner),
-        )
-        .sort(
-            ["patient_id", "service_date", "claim_id"],
-            Default::default(),
-        )
-        .with_column(
-            (int_range(lit(0), len(), 1, DataType::Int64).over([col("patient_id")])? + lit(1i64))
-                .alias("visit_no"),
-        );
+    // Every M62.81 visit of every patient, numbered 1.. in (date, claim_id) order,
+    // and how many the patient had on or before each date.
+    let (numbered, visits_by_date) = numbered_m6281_visits(ctx)?;
     let eligible = numbered
         .clone()
         .filter(col("in_period"))
         .group_by([col("patient_id")])
         .agg([len().alias("period_visits")])
         .filter(col("period_visits").gt_eq(lit(t.reassessment_min_visits as u32)));
-    // How many M62.81 visits the patient had on or before each date.
-    let visits_by_date = numbered
-        .clone()
-        .group_by([col("patient_id"), col("service_date")])
-        .agg([col("visit_no").max().alias("visits_through")])
-        .select([
-            col("patient_id"),
-            col("service_date").alias("through_date"),
-            col("visits_through"),
-        ]);
     let audited = numbered
         .filter(col("in_period"))
         .join(

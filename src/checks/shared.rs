@@ -108,6 +108,48 @@ impl<'a> CheckContext<'a> {
     }
 }
 
+/// M62.81 visits numbered for reassessment counting, shared by
+/// m6281-no-reassessment and the report's cadence chart:
+/// - every M62.81 visit of every patient (claim_id, patient_id, service_date,
+///   in_period, m6281_position, visit_no), numbered 1.. in (date, claim_id) order;
+/// - per patient and date, how many M62.81 visits fell on or before it
+///   (patient_id, through_date, visits_through).
+pub fn numbered_m6281_visits(ctx: &CheckContext) -> PolarsResult<(LazyFrame, LazyFrame)> {
+    let visits = ctx.tables.visits.clone().lazy().select([
+        col("claim_id"),
+        col("patient_id"),
+        col("service_date"),
+        col("in_period"),
+    ]);
+    let numbered = ctx
+        .m6281_claims
+        .clone()
+        .join(
+            visits,
+            [col("claim_id")],
+            [col("claim_id")],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .sort(
+            ["patient_id", "service_date", "claim_id"],
+            Default::default(),
+        )
+        .with_column(
+            (int_range(lit(0), len(), 1, DataType::Int64).over([col("patient_id")])? + lit(1i64))
+                .alias("visit_no"),
+        );
+    let visits_by_date = numbered
+        .clone()
+        .group_by([col("patient_id"), col("service_date")])
+        .agg([col("visit_no").max().alias("visits_through")])
+        .select([
+            col("patient_id"),
+            col("service_date").alias("through_date"),
+            col("visits_through"),
+        ]);
+    Ok((numbered, visits_by_date))
+}
+
 /// Backward as-of join by patient: for each left row, the right row with the
 /// latest `right_on` on or before `left_on`.
 pub fn asof_backward(

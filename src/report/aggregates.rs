@@ -675,38 +675,7 @@ pub fn build(
 /// measurement, up to and including this one, in (date, claim_id) order) and
 /// days since it. As in m6281-no-reassessment, but for every patient.
 fn cadence(ctx: &CheckContext) -> Result<Cadence> {
-    let visits = ctx.tables.visits.clone().lazy().select([
-        col("claim_id"),
-        col("patient_id"),
-        col("service_date"),
-        col("in_period"),
-    ]);
-    let numbered = ctx
-        .m6281_claims
-        .clone()
-        .join(
-            visits,
-            [col("claim_id")],
-            [col("claim_id")],
-            JoinArgs::new(JoinType::Inner),
-        )
-        .sort(
-            ["patient_id", "service_date", "claim_id"],
-            Default::default(),
-        )
-        .with_column(
-            (int_range(lit(0), len(), 1, DataType::Int64).over([col("patient_id")])? + lit(1i64))
-                .alias("visit_no"),
-        );
-    let visits_by_date = numbered
-        .clone()
-        .group_by([col("patient_id"), col("service_date")])
-        .agg([col("visit_no").max().alias("visits_through")])
-        .select([
-            col("patient_id"),
-            col("service_date").alias("through_date"),
-            col("visits_through"),
-        ]);
+    let (numbered, visits_by_date) = crate::checks::shared::numbered_m6281_visits(ctx)?;
     let audited = numbered.filter(col("in_period"));
     let with_strength = ctx
         .with_latest_strength(audited, "service_date")
