@@ -10,6 +10,7 @@ use crate::config::Config;
 use crate::evidence;
 use crate::ingest::{self, InputKind, LoadedInput, Mapping};
 use crate::model::{AuditTables, Period};
+use crate::timing;
 
 /// Both inputs, validated.
 pub struct Inputs {
@@ -20,8 +21,12 @@ pub struct Inputs {
 impl Inputs {
     pub fn load(args: &InputArgs) -> Result<Inputs> {
         let mapping = Mapping::load(args.mapping.as_deref())?;
-        let claims = ingest::load(InputKind::Claims, &args.claims, &mapping.claims)?;
-        let notes = ingest::load(InputKind::Notes, &args.notes, &mapping.notes)?;
+        let claims = timing::stage("load claims", || {
+            ingest::load(InputKind::Claims, &args.claims, &mapping.claims)
+        })?;
+        let notes = timing::stage("load notes", || {
+            ingest::load(InputKind::Notes, &args.notes, &mapping.notes)
+        })?;
         Ok(Inputs { claims, notes })
     }
 
@@ -36,9 +41,13 @@ impl Inputs {
 /// The model with its evidence pass done (the only place note text is read).
 pub fn build_tables(inputs: &Inputs, config: &Config, period: Period) -> Result<AuditTables> {
     let notes = inputs.notes.data.clone();
-    let note_facts = evidence::note_facts(notes.clone().lazy(), &config.evidence).collect()?;
+    let note_facts = timing::stage("evidence (note text)", || {
+        evidence::note_facts_frame(&notes, &config.evidence)
+    })?;
     let claims = inputs.claims.data.clone();
-    Ok(AuditTables::build(claims, notes, note_facts, period)?)
+    Ok(timing::stage("model (visits, claim_dx)", || {
+        AuditTables::build(claims, notes, note_facts, period)
+    })?)
 }
 
 /// Runs `checks` over the tables: the findings frame, sorted.
@@ -47,6 +56,6 @@ pub fn run_checks(
     config: &Config,
     checks: &[CheckInfo],
 ) -> Result<DataFrame> {
-    let ctx = CheckContext::new(tables, config)?;
-    Ok(checks::run_all(&ctx, checks)?)
+    let ctx = timing::stage("check context", || CheckContext::new(tables, config))?;
+    Ok(timing::stage("checks", || checks::run_all(&ctx, checks))?)
 }

@@ -15,6 +15,7 @@ fn main() {
         Command::Checks(args) => claims_audit::cli::checks::run(args),
         Command::Query(args) => claims_audit::cli::query::run(args),
         Command::Export(args) => claims_audit::cli::export::run(args),
+        Command::Generate(args) => claims_audit::cli::generate::run(args),
     });
     match result {
         Err(_) => std::process::exit(exit::INTERNAL),

@@ -141,15 +141,25 @@ impl AuditTables {
         note_facts: DataFrame,
         period: Period,
     ) -> PolarsResult<AuditTables> {
+        // One row per claim. Lines of a claim agree on patient, date and
+        // diagnoses (ingest rejects claims whose lines disagree), so any line
+        // gives them; the provider is line 1's (the lowest line number).
+        // Lines in line-number order (a stable sort on one integer), so that
+        // the first row of each claim is line 1 and `first()` needs no
+        // per-group sort: per-group sort_by is slow over millions of claims.
         let first_lines = claims
             .clone()
             .lazy()
-            .sort(["claim_id", "line_number"], Default::default())
+            .sort(
+                ["line_number"],
+                SortMultipleOptions::default().with_maintain_order(true),
+            )
             .group_by([col("claim_id")])
             .agg([
                 col("patient_id").first(),
                 col("provider_id").first(),
                 col("service_date").first(),
+                // the first known payer, in line order
                 col("payer").drop_nulls().first(),
                 col("dx_codes").first(),
                 coalesce(&[col("paid_cents"), col("charge_cents")])
@@ -157,7 +167,9 @@ impl AuditTables {
                     .alias("amount_cents"),
                 len().cast(DataType::Int32).alias("lines"),
             ])
-            .sort(["claim_id"], Default::default());
+            .sort(["claim_id"], Default::default())
+            .collect()?
+            .lazy();
         let visits = first_lines
             .clone()
             .select([
@@ -171,21 +183,27 @@ impl AuditTables {
                 period.contains(col("service_date")).alias("in_period"),
             ])
             .collect()?;
+        // Positions come with the codes (1..n per claim), exploded together:
+        // no window over claim_id.
+        let codes = col("dx_codes").str().split(lit(";"));
         let claim_dx = first_lines
             .select([
                 col("claim_id"),
-                col("dx_codes").str().split(lit(";")).alias("code"),
+                codes.clone().alias("code"),
+                int_ranges(
+                    lit(1),
+                    codes.list().len().cast(DataType::Int32) + lit(1),
+                    lit(1),
+                    DataType::Int32,
+                )
+                .alias("position"),
             ])
             .explode(
-                cols(["code"]),
+                cols(["code", "position"]),
                 ExplodeOptions {
                     empty_as_null: true,
                     keep_nulls: false,
                 },
-            )
-            .with_column(
-                (int_range(lit(0), len(), 1, DataType::Int32).over([col("claim_id")])? + lit(1))
-                    .alias("position"),
             )
             .select([col("claim_id"), col("position"), col("code")])
             .collect()?;

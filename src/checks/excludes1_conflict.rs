@@ -53,6 +53,14 @@ pub fn findings(ctx: &CheckContext) -> PolarsResult<LazyFrame> {
         "cited" => conflicts.iter().map(|c| c.cited.as_str()).collect::<Vec<_>>(),
         "note" => conflicts.iter().map(|c| c.note.as_str()).collect::<Vec<_>>(),
     )?;
+    // Only codes that take part in some conflict can pair up: the self-join
+    // runs over those rows, not over every diagnosis of every claim.
+    let involved: Vec<&str> = conflicts
+        .iter()
+        .flat_map(|c| [c.a.as_str(), c.b.as_str()])
+        .collect();
+    let involved = Series::new("involved".into(), involved);
+    let audited_dx = audited_dx.filter(col("code").is_in(lit(involved).implode(false), false));
     let left = audited_dx.clone().select([
         col("claim_id"),
         col("position").alias("pos_a"),

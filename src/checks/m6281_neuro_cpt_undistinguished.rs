@@ -63,9 +63,17 @@ pub fn findings(ctx: &CheckContext) -> PolarsResult<LazyFrame> {
         .str()
         .join(", ", true)
         .alias("lines")]);
+    // Only the claims with such a line need their notes read (a few percent).
+    let lines = lines.collect()?.lazy();
     let notes = ctx
         .support
         .clone()
+        .join(
+            lines.clone().select([col("claim_id")]),
+            [col("claim_id")],
+            [col("claim_id")],
+            JoinArgs::new(JoinType::Semi),
+        )
         .join(
             ctx.note_facts()
                 .select([col("note_id"), col("neuro_distinction")]),

@@ -201,7 +201,11 @@ pub const FINDINGS_COLUMNS: [&str; 10] = [
 pub fn run_all(ctx: &CheckContext, checks: &[CheckInfo]) -> PolarsResult<DataFrame> {
     let mut parts = Vec::with_capacity(checks.len());
     for check in checks {
-        let lf = (check.run)(ctx)?;
+        let lf = crate::timing::stage(&format!("  plan {}", check.id), || (check.run)(ctx))?;
+        if crate::timing::enabled() {
+            // Profiling only: each check's plan collected on its own.
+            crate::timing::stage(&format!("  run {}", check.id), || lf.clone().collect())?;
+        }
         parts.push(
             shared::per_claim(lf.select([col("claim_id"), col("evidence")])).with_columns([
                 lit(check.id).alias("check_id"),

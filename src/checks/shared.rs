@@ -65,13 +65,28 @@ impl<'a> CheckContext<'a> {
                 .join(", ", true)
                 .alias("note_ids")])
             .sort(["note_date", "patient_id"], Default::default());
+        // Computed once and shared: every check that reads them reads the
+        // same in-memory frame instead of re-running their plans.
+        let mut frames = LazyFrame::collect_all_with_engine(
+            vec![
+                audited.logical_plan,
+                m6281_claims.logical_plan,
+                support.logical_plan,
+                strength_dates.logical_plan,
+            ],
+            Engine::Auto,
+            OptFlags::default(),
+        )?
+        .into_iter()
+        .map(|df| df.lazy());
+        let mut next = || frames.next().expect("four frames");
         Ok(CheckContext {
             tables,
             config,
-            audited,
-            m6281_claims,
-            support,
-            strength_dates,
+            audited: next(),
+            m6281_claims: next(),
+            support: next(),
+            strength_dates: next(),
         })
     }
 

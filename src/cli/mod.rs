@@ -3,6 +3,7 @@
 pub mod checks;
 pub mod common;
 pub mod export;
+pub mod generate;
 pub mod progress;
 pub mod query;
 pub mod run;
@@ -34,4 +35,6 @@ pub enum Command {
     Query(query::QueryArgs),
     /// Write the audit tables as Parquet, for DuckDB, Spark SQL, Trino or `query --from-run`.
     Export(export::ExportArgs),
+    /// Write synthetic claims and notes exports of any size (benchmarks, scale tests).
+    Generate(generate::GenerateArgs),
 }

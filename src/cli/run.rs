@@ -88,7 +88,11 @@ pub fn run(args: RunArgs) -> Result<i32> {
     );
     let tables = audit::build_tables(&inputs, &config, period)?;
     progress.stage("checks", format!("running {} checks", checks.len()));
-    let findings = audit::run_checks(&tables, &config, &checks)?;
+    // One context for the checks and the report aggregates: its shared frames are built once.
+    let ctx = crate::timing::stage("check context", || {
+        crate::checks::CheckContext::new(&tables, &config)
+    })?;
+    let findings = crate::timing::stage("checks", || crate::checks::run_all(&ctx, &checks))?;
     let findings = pseudonym::apply_opt(findings, key.as_deref())?;
     progress.stage("report", "aggregates, charts and report.html");
     let min_cell = MinCell(args.min_cell);
@@ -99,7 +103,7 @@ pub fn run(args: RunArgs) -> Result<i32> {
         .bool()?
         .sum()
         .unwrap_or(0) as usize;
-    let aggs = aggregates::build(&findings, &tables, &config, &checks)?;
+    let aggs = aggregates::build_with(&findings, &ctx, &checks)?;
     progress.lap("aggregates");
     let (peer_group, providers, months, payers, documentation) =
         summary::aggregate_entries(&aggs, &checks);

@@ -9,6 +9,7 @@
 //! Polars string expressions over the whole text column, run in parallel.
 
 use polars::prelude::*;
+use rayon::prelude::*;
 
 use crate::config::EvidencePatterns;
 
@@ -143,6 +144,237 @@ pub fn note_facts(notes: LazyFrame, p: &EvidencePatterns) -> LazyFrame {
             matches(text, &p.treatment_plan).alias("treatment_plan"),
             col("grades").fill_null(lit("")),
         ])
+}
+
+/// The evidence pass used by the audit: the same facts as [`note_facts`],
+/// computed in one pass over each note's text (in parallel over notes)
+/// instead of one Polars pass per mask and pattern. Masks are applied in
+/// order to the note as [`note_facts`] does, without copying the text when a
+/// mask does not match; a fact whose patterns need a keyword the note does
+/// not hold is skipped without masking (only for the default patterns, whose
+/// keywords are known: see [`Prefilters`]). `tests::fast_pass_matches_reference`
+/// checks that both give the same frame.
+pub fn note_facts_frame(notes: &DataFrame, p: &EvidencePatterns) -> PolarsResult<DataFrame> {
+    let scanner = Scanner::new(p).map_err(|e| polars_err!(ComputeError: "{e}"))?;
+    let text = notes.column("text")?.str()?;
+    let mut facts: Vec<Option<Facts>> = Vec::with_capacity(text.len());
+    for arr in text.downcast_iter() {
+        let part: Vec<Option<Facts>> = (0..arr.len())
+            .into_par_iter()
+            .with_min_len(256)
+            .map(|i| arr.get(i).map(|t| scanner.scan(t)))
+            .collect();
+        facts.extend(part);
+    }
+    let flag = |f: fn(&Facts) -> bool| -> BooleanChunked {
+        facts
+            .iter()
+            .map(|x| Some(x.as_ref().is_some_and(f)))
+            .collect()
+    };
+    let grades: StringChunked = facts
+        .iter()
+        .map(|x| Some(x.as_ref().map_or("", |f| f.grades.as_str())))
+        .collect();
+    let mut cols: Vec<Column> = [
+        "note_id",
+        "patient_id",
+        "note_date",
+        "claim_id",
+        "note_type",
+        "provider_id",
+    ]
+    .iter()
+    .map(|c| notes.column(c).cloned())
+    .collect::<PolarsResult<_>>()?;
+    let named = |ca: BooleanChunked, name: &str| ca.with_name(name.into()).into_column();
+    cols.push(named(flag(|f| !f.grades.is_empty()), "has_strength_grade"));
+    cols.push(named(flag(|f| f.muscle_group), "muscle_group"));
+    cols.push(named(flag(|f| f.msk_etiology), "msk_etiology"));
+    cols.push(named(flag(|f| f.neuro_distinction), "neuro_distinction"));
+    cols.push(named(flag(|f| f.functional_impact), "functional_impact"));
+    cols.push(named(flag(|f| f.treatment_plan), "treatment_plan"));
+    cols.push(grades.with_name("grades".into()).into_column());
+    DataFrame::new_infer_height(cols)
+}
+
+/// What one note documents.
+#[derive(Debug, Default, Clone, PartialEq)]
+struct Facts {
+    grades: String,
+    muscle_group: bool,
+    msk_etiology: bool,
+    neuro_distinction: bool,
+    functional_impact: bool,
+    treatment_plan: bool,
+}
+
+/// A pattern list compiled once: its masks (in order) and its union.
+struct Rule {
+    masks: Vec<regex::Regex>,
+    /// All masks at once: which of them match the text as written (one pass).
+    set: Option<regex::RegexSet>,
+    /// What a mask's match is replaced with (as in [`note_facts`]).
+    with: &'static str,
+    union: Option<regex::Regex>,
+    /// A necessary condition for the union to match after masking: a regex of
+    /// keywords one of which every alternative of the union needs.
+    needs: Option<regex::Regex>,
+}
+
+impl Rule {
+    fn new(
+        masks: &[String],
+        with: &'static str,
+        patterns: &[String],
+        needs: Option<&str>,
+    ) -> Result<Rule, regex::Error> {
+        // Worth it where masks rarely match (negations, questions): then one
+        // pass replaces them all. Look-alike grades (5/10, dates) are common,
+        // so the grade masks are applied one by one.
+        let set = if masks.len() > 1 && with != " " {
+            Some(regex::RegexSet::new(
+                masks.iter().map(|m| format!("(?i){m}")),
+            )?)
+        } else {
+            None
+        };
+        let masks = masks
+            .iter()
+            .map(|m| regex::Regex::new(&format!("(?i){m}")))
+            .collect::<Result<_, _>>()?;
+        let union = if patterns.is_empty() {
+            None
+        } else {
+            Some(regex::Regex::new(&union(patterns))?)
+        };
+        let needs = needs.map(regex::Regex::new).transpose()?;
+        Ok(Rule {
+            masks,
+            set,
+            with,
+            union,
+            needs,
+        })
+    }
+
+    /// The text with every mask applied in order (copied only when a mask matches).
+    fn masked<'t>(&self, text: &'t str) -> std::borrow::Cow<'t, str> {
+        // Masks apply in order, each to the previous one's output. Until one
+        // matches, that output is the text as written, so the first mask that
+        // changes anything is the first that matches the original: one pass
+        // of the set finds it, and the masks before it are skipped.
+        let first = match &self.set {
+            Some(set) => match set.matches(text).iter().next() {
+                Some(i) => i,
+                None => return std::borrow::Cow::Borrowed(text),
+            },
+            None => 0,
+        };
+        let mut out = std::borrow::Cow::Borrowed(text);
+        for m in &self.masks[first..] {
+            if let std::borrow::Cow::Owned(s) = m.replace_all(&out, self.with) {
+                out = std::borrow::Cow::Owned(s);
+            }
+        }
+        out
+    }
+
+    fn possible(&self, text: &str) -> bool {
+        self.union.is_some() && self.needs.as_ref().is_none_or(|n| n.is_match(text))
+    }
+
+    fn matches(&self, text: &str) -> bool {
+        self.possible(text) && self.union.as_ref().unwrap().is_match(&self.masked(text))
+    }
+}
+
+/// Keywords of the default patterns (src/config.rs): every alternative of a
+/// default union needs one of them, and masking (which only blanks text out)
+/// cannot create one, so a note without any cannot match. Used only when the
+/// configured list equals the default.
+struct Prefilters;
+
+impl Prefilters {
+    const STRENGTH: &'static str = r"(?i)/|mrc|mmt|manual muscle test";
+    const MSK: &'static str =
+        r"(?i)decondition|disuse|post|immobili|myopath|atroph|wasting|musculoskeletal|s/p";
+    const NEURO: &'static str = r"(?i)neuro|radiculopath|myelopath|plexopath|emg|ncs|ncv|nerve|electrodiagnostic|central|stroke|spinal|myasthenia";
+}
+
+struct Scanner {
+    grade: Rule,
+    grade_space: regex::Regex,
+    msk: Rule,
+    neuro: Rule,
+    muscle_group: Rule,
+    functional_impact: Rule,
+    treatment_plan: Rule,
+}
+
+impl Scanner {
+    fn new(p: &EvidencePatterns) -> Result<Scanner, regex::Error> {
+        let d = EvidencePatterns::default();
+        let keep = |same: bool, pre: &'static str| same.then_some(pre);
+        Ok(Scanner {
+            grade: Rule::new(
+                &p.not_grade_mask,
+                " ",
+                &p.strength_grade,
+                keep(p.strength_grade == d.strength_grade, Prefilters::STRENGTH),
+            )?,
+            grade_space: regex::Regex::new(r"\s+")?,
+            msk: Rule::new(
+                &p.msk_etiology_mask,
+                CLAUSE_END,
+                &p.msk_etiology,
+                keep(p.msk_etiology == d.msk_etiology, Prefilters::MSK),
+            )?,
+            neuro: Rule::new(
+                &p.neuro_distinction_mask,
+                CLAUSE_END,
+                &p.neuro_distinction,
+                keep(
+                    p.neuro_distinction == d.neuro_distinction,
+                    Prefilters::NEURO,
+                ),
+            )?,
+            muscle_group: Rule::new(&[], " ", &p.muscle_group, None)?,
+            functional_impact: Rule::new(&[], " ", &p.functional_impact, None)?,
+            treatment_plan: Rule::new(&[], " ", &p.treatment_plan, None)?,
+        })
+    }
+
+    fn scan(&self, text: &str) -> Facts {
+        let mut grades = String::new();
+        if self.grade.possible(text) {
+            let masked = self.grade.masked(text);
+            for (i, m) in self
+                .grade
+                .union
+                .as_ref()
+                .unwrap()
+                .find_iter(&masked)
+                .enumerate()
+            {
+                if i > 0 {
+                    grades.push_str("; ");
+                }
+                grades.push_str(m.as_str());
+            }
+            if let std::borrow::Cow::Owned(s) = self.grade_space.replace_all(&grades, " ") {
+                grades = s;
+            }
+        }
+        Facts {
+            grades,
+            muscle_group: self.muscle_group.matches(text),
+            msk_etiology: self.msk.matches(text),
+            neuro_distinction: self.neuro.matches(text),
+            functional_impact: self.functional_impact.matches(text),
+            treatment_plan: self.treatment_plan.matches(text),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -328,5 +560,69 @@ mod tests {
         assert_each(&["Patient seen today."], "treatment_plan", false);
         assert_each(&["Patient seen today."], "functional_impact", false);
         assert_each(&["Patient seen today."], "muscle_group", false);
+    }
+
+    /// The one-pass scanner gives exactly the reference pass's frame.
+    #[test]
+    fn fast_pass_matches_reference() {
+        let mut texts: Vec<String> = Vec::new();
+        let chunk = crate::generate::gen_chunk(3, 0, 20_000, 20_000);
+        texts.extend(chunk.notes.text.iter().cloned());
+        for line in include_str!("mod.rs").lines() {
+            let l = line.trim();
+            if l.starts_with('"') && l.ends_with("\",") {
+                texts.push(
+                    l.trim_start_matches('"')
+                        .trim_end_matches("\",")
+                        .to_string(),
+                );
+            }
+        }
+        texts.push(String::new());
+        texts.push("No possible neurological deficit. Strength 2-3/5? 4/5".into());
+        let n = texts.len();
+        let notes = df!(
+            "note_id" => (0..n).map(|i| format!("N{i}")).collect::<Vec<_>>(),
+            "patient_id" => vec!["P"; n],
+            "note_date" => vec![chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(); n],
+            "claim_id" => vec![None::<&str>; n],
+            "note_type" => vec![None::<&str>; n],
+            "provider_id" => vec![None::<&str>; n],
+            "text" => texts,
+        )
+        .unwrap();
+        for patterns in [Config::default().evidence, {
+            let mut p = Config::default().evidence;
+            p.neuro_distinction.push(r"\bmuscle\b".into());
+            p.strength_grade.pop();
+            p
+        }] {
+            let reference = note_facts(notes.clone().lazy(), &patterns)
+                .collect()
+                .unwrap();
+            let fast = note_facts_frame(&notes, &patterns).unwrap();
+            assert_eq!(reference.get_column_names(), fast.get_column_names());
+            for c in reference.columns() {
+                let f = fast.column(c.name()).unwrap();
+                let same = c
+                    .as_materialized_series()
+                    .equal_missing(f.as_materialized_series())
+                    .unwrap();
+                let bad: Vec<usize> = same
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, s)| *s != Some(true))
+                    .map(|(i, _)| i)
+                    .collect();
+                assert!(
+                    bad.is_empty(),
+                    "column {} differs at {:?}: {:?}",
+                    c.name(),
+                    &bad[..bad.len().min(3)],
+                    bad.first()
+                        .map(|&i| (c.get(i).unwrap().to_string(), f.get(i).unwrap().to_string()))
+                );
+            }
+        }
     }
 }

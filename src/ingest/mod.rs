@@ -78,14 +78,34 @@ pub fn load(
     let sha256 = sha256_files(&files, format)?;
     let mut parts = Vec::with_capacity(files.len());
     for file in &files {
-        parts.push(read_raw(kind, file, format, mapping)?);
+        parts.push(crate::timing::stage("  read", || {
+            read_raw(kind, file, format, mapping)
+        })?);
+    }
+    // Parts that disagree on a column's type are read as text throughout.
+    if parts.iter().any(|p| p.schema() != parts[0].schema()) {
+        for part in parts.iter_mut() {
+            let names: Vec<PlSmallStr> = part
+                .schema()
+                .iter()
+                .filter(|(_, dt)| !matches!(dt, DataType::String))
+                .map(|(n, _)| n.clone())
+                .collect();
+            for n in names {
+                if n.as_str() == "__row" {
+                    continue;
+                }
+                let c = part.column(n.as_str())?.cast(&DataType::String)?;
+                part.with_column(c)?;
+            }
+        }
     }
     let mut raw = parts.remove(0);
     for part in parts {
         raw.vstack_mut_owned(part)?;
     }
     let rows_read = raw.height();
-    let (data, rejects) = validate(kind, raw)?;
+    let (data, rejects) = crate::timing::stage("  validate", || validate(kind, raw))?;
     Ok(LoadedInput {
         kind,
         path: path.to_path_buf(),
@@ -245,6 +265,17 @@ fn dx_columns(
 /// types that can mean the value are written out; others are a file error.
 fn text_column(shown: &str, name: &str, dtype: &DataType, spec: &ColumnSpec) -> Result<Expr> {
     let c = col(name);
+    // Native types that mean the value as it is are kept (no text round trip):
+    // dates, whole numbers for line numbers and units, numbers for amounts.
+    let keep = match (spec.kind, dtype) {
+        (Kind::Date, DataType::Date) => true,
+        (Kind::LineNumber | Kind::Units, dt) => dt.is_integer(),
+        (Kind::Amount, dt) => dt.is_primitive_numeric() || dt.is_decimal(),
+        _ => false,
+    };
+    if keep {
+        return Ok(c);
+    }
     let ok_native = match dtype {
         DataType::String | DataType::Null => return Ok(c.cast(DataType::String)),
         DataType::Date if matches!(spec.kind, Kind::Date | Kind::Text) => {
@@ -314,11 +345,53 @@ fn kind_word(kind: Kind) -> &'static str {
 /// Splits raw rows into typed usable rows and rejects.
 fn validate(kind: InputKind, raw: DataFrame) -> Result<(DataFrame, DataFrame)> {
     let show_values = kind == InputKind::Claims;
-    let parsed: Vec<_> = kind
+    let mut raw = raw;
+    let schema = raw.schema().clone();
+    // Cheap facts about the text columns that let parsing skip work: columns
+    // with nothing to trim, and diagnosis lists normalised once per distinct value.
+    let mut clean = std::collections::HashSet::new();
+    let mut pre = std::collections::HashSet::new();
+    for spec in kind.columns() {
+        if schema.get(spec.name) != Some(&DataType::String) {
+            continue;
+        }
+        if spec.kind == Kind::DxList {
+            parse::precompute_dx(&mut raw, spec.name)?;
+            pre.insert(spec.name);
+        } else if spec.kind == Kind::Text && parse::is_clean(raw.column(spec.name)?.str()?) {
+            clean.insert(spec.name);
+        }
+    }
+    let mut parsed: Vec<_> = kind
         .columns()
         .iter()
-        .map(|spec| parse::parse_column_with(spec, show_values))
+        .map(|spec| match schema.get(spec.name) {
+            Some(dt) => parse::parse_column_fast(
+                spec,
+                dt,
+                clean.contains(spec.name),
+                pre.contains(spec.name),
+                show_values,
+            ),
+            None => parse::parse_column_with(spec, show_values),
+        })
         .collect();
+    // Dates, numbers, amounts and CPT codes as text repeat a lot: their parse
+    // (row by row, on that column alone) runs once per distinct value.
+    for (spec, p) in kind.columns().iter().zip(parsed.iter_mut()) {
+        let row_wise = matches!(
+            spec.kind,
+            Kind::Date | Kind::LineNumber | Kind::Units | Kind::Amount | Kind::Cpt
+        );
+        if row_wise && schema.get(spec.name) == Some(&DataType::String) {
+            if let Some((value, bad)) = per_distinct(&raw, spec.name, p)? {
+                raw.with_column(value.with_name(parse::pre_value(spec.name).into()))?;
+                raw.with_column(bad.with_name(parse::pre_bad(spec.name).into()))?;
+                p.value = col(parse::pre_value(spec.name));
+                p.bad = col(parse::pre_bad(spec.name));
+            }
+        }
+    }
     let mut reject_col = lit(LiteralValue::untyped_null()).cast(DataType::String);
     let mut reject_reason = lit(LiteralValue::untyped_null()).cast(DataType::String);
     // Built back to front so that the first bad column in contract order wins.
@@ -330,25 +403,69 @@ fn validate(kind: InputKind, raw: DataFrame) -> Result<(DataFrame, DataFrame)> {
             .then(p.reason.clone())
             .otherwise(reject_reason);
     }
+    let any_bad = parsed
+        .iter()
+        .map(|p| p.bad.clone())
+        .reduce(|a, b| a.or(b))
+        .unwrap_or(lit(false));
     let mut exprs: Vec<Expr> = parsed
         .iter()
         .map(|p| p.value.clone().alias(p.output.as_str()))
         .collect();
     exprs.push(col("__file"));
     exprs.push(col("__row"));
-    exprs.push(reject_col.alias("__column"));
-    exprs.push(reject_reason.alias("__reason"));
-    let checked = raw.lazy().select(exprs);
-    let checked = match kind {
-        InputKind::Claims => claim_consistency(checked)?,
-        InputKind::Notes => duplicate_rule(
-            checked,
-            &["note_id"],
-            "note_id",
-            "duplicate note_id: an earlier row has the same note",
-        )?,
+    exprs.push(any_bad.alias("__bad"));
+    let mut checked =
+        crate::timing::stage("    parse", || raw.clone().lazy().select(exprs).collect())?;
+    // Which column and why are worked out for the bad rows only: building a
+    // reason text for every row would cost more than all the parsing.
+    let bad = checked.column("__bad")?.bool()?.clone();
+    let (column, reason) = if bad.any() {
+        let why = raw
+            .filter(&bad)?
+            .lazy()
+            .select([reject_col.alias("c"), reject_reason.alias("r")])
+            .collect()?;
+        let scatter = |name: &str| -> PolarsResult<Column> {
+            let sub = why.column(name)?.str()?.clone();
+            let mut values = sub.iter();
+            let full: StringChunked = bad
+                .iter()
+                .map(|b| {
+                    if b == Some(true) {
+                        values.next().flatten()
+                    } else {
+                        None
+                    }
+                })
+                .collect();
+            Ok(full.into_column())
+        };
+        (scatter("c")?, scatter("r")?)
+    } else {
+        let none = || Column::full_null("".into(), checked.height(), &DataType::String);
+        (none(), none())
     };
-    let checked = checked.collect()?;
+    checked.with_column(column.with_name("__column".into()))?;
+    checked.with_column(reason.with_name("__reason".into()))?;
+    let checked = checked.drop("__bad")?;
+    // The row-to-row rules below cost window passes over the whole input;
+    // one aggregation tells whether any of them can fire at all.
+    let checked = if crate::timing::stage("    consistent?", || consistent(kind, &checked))? {
+        checked
+    } else {
+        let lf = checked.lazy();
+        match kind {
+            InputKind::Claims => claim_consistency(lf)?,
+            InputKind::Notes => duplicate_rule(
+                lf,
+                &["note_id"],
+                "note_id",
+                "duplicate note_id: an earlier row has the same note",
+            )?,
+        }
+        .collect()?
+    };
     let bad = checked.column("__reason")?.is_not_null();
     let rejects = checked
         .filter(&bad)?
@@ -362,6 +479,128 @@ fn validate(kind: InputKind, raw: DataFrame) -> Result<(DataFrame, DataFrame)> {
         .collect()?;
     let data = checked.filter(&!&bad)?.drop_many(["__column", "__reason"]);
     Ok((data, rejects))
+}
+
+/// The value and bad flag of `p` (expressions over column `name` alone),
+/// evaluated on the column's distinct values and spread back to every row.
+/// None when the values are mostly distinct (nothing to gain).
+fn per_distinct(
+    raw: &DataFrame,
+    name: &str,
+    p: &parse::Parsed,
+) -> PolarsResult<Option<(Column, Column)>> {
+    let ca = raw.column(name)?.str()?.clone();
+    let mut index: std::collections::HashMap<Option<&str>, IdxSize> =
+        std::collections::HashMap::new();
+    let mut distinct: Vec<Option<&str>> = Vec::new();
+    let mut rows: Vec<IdxSize> = Vec::with_capacity(ca.len());
+    for v in ca.iter() {
+        let k = *index.entry(v).or_insert_with(|| {
+            distinct.push(v);
+            (distinct.len() - 1) as IdxSize
+        });
+        rows.push(k);
+        if distinct.len() * 4 > ca.len().max(1000) {
+            return Ok(None);
+        }
+    }
+    let small = DataFrame::new_infer_height(vec![Column::new(name.into(), distinct)])?;
+    let eval = small
+        .lazy()
+        .select([p.value.clone().alias("v"), p.bad.clone().alias("b")])
+        .collect()?;
+    let rows = IdxCa::from_vec("".into(), rows);
+    Ok(Some((
+        eval.column("v")?.take(&rows)?,
+        eval.column("b")?.take(&rows)?,
+    )))
+}
+
+/// True when no row is rejected yet and no row-to-row rule can fire: note
+/// ids are unique; each claim's line numbers are distinct and its lines
+/// share one patient, date and diagnosis list. Then [`claim_consistency`]
+/// and the duplicate-note rule would mark nothing.
+fn consistent(kind: InputKind, df: &DataFrame) -> PolarsResult<bool> {
+    if df.column("__reason")?.null_count() != df.height() {
+        return Ok(false);
+    }
+    if kind == InputKind::Claims {
+        if let Some(ok) = consistent_in_order(df)? {
+            return Ok(ok);
+        }
+    }
+    let one = |c: &str| col(c).n_unique().eq(lit(1u32));
+    let ok = match kind {
+        InputKind::Notes => df
+            .clone()
+            .lazy()
+            .select([col("note_id").n_unique().eq(len()).alias("ok")]),
+        InputKind::Claims => df
+            .clone()
+            .lazy()
+            .group_by([col("claim_id")])
+            .agg([col("line_number")
+                .n_unique()
+                .eq(len())
+                .and(one("patient_id"))
+                .and(one("service_date"))
+                .and(one("dx_codes"))
+                .alias("ok")])
+            .select([col("ok").all(true)]),
+    }
+    .collect()?;
+    Ok(ok.column("ok")?.bool()?.get(0).unwrap_or(true))
+}
+
+/// The same answer as [`consistent`] for claims, in one pass, when each
+/// claim's lines are next to each other (as exports write them): the lines
+/// of a run of one claim_id must share patient, date and diagnoses and have
+/// distinct line numbers, and no claim_id may come back after its run.
+/// None when the file is not laid out that way (then the aggregation decides).
+fn consistent_in_order(df: &DataFrame) -> PolarsResult<Option<bool>> {
+    let claim = df.column("claim_id")?.str()?.rechunk();
+    let patient = df.column("patient_id")?.str()?.rechunk();
+    let dx = df.column("dx_codes")?.str()?.rechunk();
+    let date = df.column("service_date")?.date()?.physical().rechunk();
+    let line = df.column("line_number")?.i32()?.rechunk();
+    let (claim, patient, dx) = (
+        claim.downcast_as_array(),
+        patient.downcast_as_array(),
+        dx.downcast_as_array(),
+    );
+    let (date, line) = (date.downcast_as_array(), line.downcast_as_array());
+    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    let mut lines: Vec<i32> = Vec::new();
+    let mut start = 0;
+    for i in 0..claim.len() {
+        let id = claim.get(i);
+        if i > 0 && id == claim.get(start) {
+            if patient.get(i) != patient.get(start)
+                || dx.get(i) != dx.get(start)
+                || date.get(i) != date.get(start)
+            {
+                return Ok(Some(false));
+            }
+        } else {
+            let Some(id) = id else { return Ok(None) };
+            if !seen.insert(id) {
+                return Ok(None); // a claim in several runs: let the aggregation decide
+            }
+            lines.clear();
+            start = i;
+        }
+        let Some(n) = line.get(i) else {
+            return Ok(None);
+        };
+        if lines.contains(&n) {
+            return Ok(Some(false));
+        }
+        lines.push(n);
+        if lines.len() > 64 {
+            return Ok(None);
+        }
+    }
+    Ok(Some(true))
 }
 
 /// Marks later duplicates of `keys` among rows not rejected yet.

@@ -35,7 +35,7 @@ fn quoted(what: &str, name: &str) -> Expr {
     concat_str(
         [
             lit(format!("{what}: \"")),
-            col(name).str().head(lit(40)),
+            col(name).cast(DataType::String).str().head(lit(40)),
             lit("\""),
         ],
         "",
@@ -112,6 +112,230 @@ pub fn normalize_dx_list(raw: Expr) -> Expr {
         .replace_all(lit(r"[;,|\s]+"), lit(";"), false)
         .str()
         .strip_chars(lit(";"))
+}
+
+/// Column names of the values [`precompute`] adds beside a raw text column.
+pub fn pre_value(name: &str) -> String {
+    format!("__pre_value_{name}")
+}
+pub fn pre_bad(name: &str) -> String {
+    format!("__pre_bad_{name}")
+}
+
+/// Which text columns are clean: no value is empty or has white space at
+/// either end, so trimming them would change nothing.
+pub fn is_clean(ca: &StringChunked) -> bool {
+    ca.iter().flatten().all(|v| {
+        !v.is_empty() && !v.starts_with(char::is_whitespace) && !v.ends_with(char::is_whitespace)
+    })
+}
+
+/// Adds the trimmed, normalised diagnosis list (`pre_value`, null when the
+/// raw value is missing or blank) and whether it is of impossible shape or
+/// empty (`pre_bad`), computed once per distinct raw value. Exactly what
+/// [`normalize_dx_list`] and the shape check of [`parse_column`] compute,
+/// with the same regular expressions, but not once per claim line.
+pub fn precompute_dx(raw: &mut DataFrame, name: &str) -> PolarsResult<()> {
+    let ca = raw.column(name)?.str()?.clone();
+    let sep = regex::Regex::new(r"[;,|\s]+").unwrap();
+    let shape = regex::Regex::new(&format!("^{DX_CODE_SHAPE}(;{DX_CODE_SHAPE})*$")).unwrap();
+    let mut cache: std::collections::HashMap<&str, (Option<String>, bool)> =
+        std::collections::HashMap::new();
+    let mut values: Vec<Option<String>> = Vec::with_capacity(ca.len());
+    let mut bad: Vec<bool> = Vec::with_capacity(ca.len());
+    for v in ca.iter() {
+        let Some(v) = v else {
+            values.push(None);
+            bad.push(false);
+            continue;
+        };
+        let (n, b) = cache
+            .entry(v)
+            .or_insert_with(|| {
+                let t = v.trim();
+                if t.is_empty() {
+                    return (None, false);
+                }
+                let up = t.to_uppercase().replace('.', "");
+                let n = sep.replace_all(&up, ";").trim_matches(';').to_string();
+                let b = n.is_empty() || !shape.is_match(&n);
+                (Some(n), b)
+            })
+            .clone();
+        values.push(n);
+        bad.push(b);
+    }
+    raw.with_column(Column::new(pre_value(name).into(), values))?;
+    raw.with_column(Column::new(pre_bad(name).into(), bad))?;
+    Ok(())
+}
+
+/// The parse and validation of one contract column, read from column `name`
+/// of type `dtype`: text, or a native type kept by ingest (Date for dates,
+/// integers for line numbers and units, numbers for amounts). `clean` says
+/// the text column needs no trimming ([`is_clean`]); `pre` that
+/// [`precompute_dx`] has run for it.
+pub fn parse_column_fast(
+    spec: &ColumnSpec,
+    dtype: &DataType,
+    clean: bool,
+    pre: bool,
+    show_values: bool,
+) -> Parsed {
+    let name = spec.name;
+    let quoted = |what: &str, name: &str| {
+        if show_values {
+            quoted(what, name)
+        } else {
+            lit(what.to_string())
+        }
+    };
+    if pre && spec.kind == Kind::DxList {
+        let t = col(pre_value(name).as_str());
+        let no_code = t.clone().eq(lit(""));
+        let invalid = t.clone().is_not_null().and(col(pre_bad(name).as_str()));
+        let invalid_reason = when(no_code)
+            .then(lit("no diagnosis code"))
+            .otherwise(quoted("diagnosis code of impossible shape", name));
+        return finish(
+            spec,
+            t.clone().is_null(),
+            name.into(),
+            t,
+            invalid,
+            invalid_reason,
+        );
+    }
+    if clean && matches!(spec.kind, Kind::Text) && dtype == &DataType::String {
+        // trimmed(name) is the column itself; nothing is missing but nulls
+        let t = col(name);
+        return finish(
+            spec,
+            t.clone().is_null(),
+            name.into(),
+            t,
+            lit(false),
+            lit(""),
+        );
+    }
+    parse_column_typed(spec, dtype, show_values)
+}
+
+fn finish(
+    spec: &ColumnSpec,
+    missing: Expr,
+    output: String,
+    value: Expr,
+    invalid: Expr,
+    invalid_reason: Expr,
+) -> Parsed {
+    let (bad, reason) = if spec.required {
+        (
+            missing.clone().or(invalid),
+            when(missing)
+                .then(lit("required value is empty"))
+                .otherwise(invalid_reason),
+        )
+    } else {
+        (invalid, invalid_reason)
+    };
+    Parsed {
+        output,
+        value,
+        bad,
+        reason,
+    }
+}
+
+/// The parse and validation of one contract column, read from column `name`
+/// of type `dtype`: text, or a native type kept by ingest (Date for dates,
+/// integers for line numbers and units, numbers for amounts).
+pub fn parse_column_typed(spec: &ColumnSpec, dtype: &DataType, show_values: bool) -> Parsed {
+    let name = spec.name;
+    let quoted = |what: &str, name: &str| {
+        if show_values {
+            quoted(what, name)
+        } else {
+            lit(what.to_string())
+        }
+    };
+    let c = col(name);
+    let native = match (spec.kind, dtype) {
+        (Kind::Date, DataType::Date) => {
+            let in_range = c
+                .clone()
+                .gt_eq(lit(chrono::NaiveDate::from_ymd_opt(1900, 1, 1).unwrap()))
+                .and(
+                    c.clone()
+                        .lt_eq(lit(chrono::NaiveDate::from_ymd_opt(2100, 12, 31).unwrap())),
+                );
+            Some((
+                name.to_string(),
+                c.clone(),
+                c.clone().is_not_null().and(in_range.not()),
+                quoted("date out of range (expected 1900-2100)", name),
+            ))
+        }
+        (Kind::LineNumber | Kind::Units, dt) if dt.is_integer() => {
+            let n = c.clone().cast(DataType::Int64);
+            let min = if spec.kind == Kind::LineNumber { 1 } else { 0 };
+            let ok = n
+                .clone()
+                .gt_eq(lit(min))
+                .and(n.clone().lt_eq(lit(999_999_999i64)));
+            let what = if min == 1 {
+                "not a whole number of 1 or more"
+            } else {
+                "not a whole number of 0 or more"
+            };
+            let v = n.cast(DataType::Int32);
+            let v = if spec.kind == Kind::Units {
+                v.fill_null(lit(1))
+            } else {
+                v
+            };
+            Some((
+                name.to_string(),
+                v,
+                c.clone().is_not_null().and(ok.not()),
+                quoted(what, name),
+            ))
+        }
+        (Kind::Amount, dt) if dt.is_primitive_numeric() || dt.is_decimal() => {
+            let cents = (c.clone().cast(DataType::Float64) * lit(100.0))
+                .round(0, RoundMode::HalfAwayFromZero)
+                .cast(DataType::Int64);
+            let bad = c
+                .clone()
+                .is_not_null()
+                .and(cents.clone().is_null().or(cents.clone().lt(lit(0))));
+            let reason = when(cents.clone().is_null())
+                .then(quoted("not an amount", name))
+                .otherwise(quoted("negative amount", name));
+            Some((name.replace("_amount", "_cents"), cents, bad, reason))
+        }
+        _ => None,
+    };
+    let Some((output, value, invalid, invalid_reason)) = native else {
+        return parse_column_with(spec, show_values);
+    };
+    let missing = c.is_null();
+    let (bad, reason) = if spec.required {
+        (
+            missing.clone().or(invalid),
+            when(missing)
+                .then(lit("required value is empty"))
+                .otherwise(invalid_reason),
+        )
+    } else {
+        (invalid, invalid_reason)
+    };
+    Parsed {
+        output,
+        value,
+        bad,
+        reason,
+    }
 }
 
 /// The parse and validation of one contract column, read from column `name` (text).

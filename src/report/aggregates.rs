@@ -225,8 +225,18 @@ pub fn build(
     config: &Config,
     checks: &[CheckInfo],
 ) -> Result<Aggregates> {
-    let t = &config.thresholds;
     let ctx = CheckContext::new(tables, config)?;
+    build_with(findings, &ctx, checks)
+}
+
+/// [`build`] with the context the checks ran with (its shared frames are reused).
+pub fn build_with(
+    findings: &DataFrame,
+    ctx: &CheckContext,
+    checks: &[CheckInfo],
+) -> Result<Aggregates> {
+    let config = ctx.config;
+    let t = &config.thresholds;
     let order: BTreeMap<String, usize> = checks
         .iter()
         .enumerate()
@@ -254,14 +264,21 @@ pub fn build(
             JoinArgs::new(JoinType::Inner),
         );
     // One row per flagged claim, under its first check in catalog order.
-    let primary = f.clone().group_by([col("claim_id")]).agg([
-        col("check_id")
-            .sort_by([col("check_order")], SortMultipleOptions::default())
-            .first(),
-        col("provider_id").first(),
-        col("payer").first(),
-        col("amount_cents").first(),
-    ]);
+    // Sorted once by catalog order, so each claim's first row is its first
+    // check (a per-group sort_by is slow over millions of claims).
+    let primary = f
+        .clone()
+        .sort(
+            ["check_order"],
+            SortMultipleOptions::default().with_maintain_order(true),
+        )
+        .group_by([col("claim_id")])
+        .agg([
+            col("check_id").first(),
+            col("provider_id").first(),
+            col("payer").first(),
+            col("amount_cents").first(),
+        ]);
 
     // ---- providers
     let audited = ctx.audited.clone().select([

@@ -1,0 +1,193 @@
+#!/usr/bin/env python3
+"""Benchmark: claims-audit against DuckDB and Polars (Python) running the same checks.
+
+    benches/run.sh                       # the one command (builds, then runs this)
+    python3 benches/bench.py --sizes 1000000 10000000 --formats parquet csv --runs 3
+
+For each size (claim lines; notes in proportion) and format, on the same generated files:
+1. agreement: claims-audit's findings and each peer's (check_id, claim_id) pairs must be equal
+   (the benchmark stops otherwise: a race between programs that disagree is not fair);
+2. timing: `runs` rounds; in each round every tool runs once, in rotating order (alternating, so
+   a noisy neighbour hurts all tools alike). Wall time, peak RSS (the child's ru_maxrss from
+   wait4, the number `/usr/bin/time -v` prints as "Maximum resident set size") and peak RssAnon
+   (sampled every 20 ms from /proc: the process's own memory, without the page cache of
+   memory-mapped input files) are recorded, with the load average before each run.
+
+Tools: `floor` = `claims-audit validate` (read + parse + validate only), `claims-audit` = `run`
+(the full audit with its report), `duckdb` = peers/duckdb_checks.py, `polars` =
+peers/polars_checks.py. Results go to --results (JSON lines) and a Markdown table to stdout.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+# A frozen copy of the binary can be benchmarked while the tree is rebuilt: CLAIMS_AUDIT_BIN.
+BIN = Path(os.environ.get("CLAIMS_AUDIT_BIN", ROOT / "target" / "release" / "claims-audit"))
+PY = sys.executable
+
+
+def commands(tool: str, claims: Path, notes: Path, out: Path) -> list[str]:
+    if tool == "floor":
+        return [str(BIN), "validate", "--claims", str(claims), "--notes", str(notes)]
+    if tool == "claims-audit":
+        return [str(BIN), "run", "--claims", str(claims), "--notes", str(notes), "--out", str(out), "-q"]
+    if tool == "before":
+        # an earlier build (CLAIMS_AUDIT_BEFORE_BIN), for before/after numbers
+        return [os.environ["CLAIMS_AUDIT_BEFORE_BIN"], "run", "--claims", str(claims), "--notes", str(notes),
+                "--out", str(out), "-q"]
+    if tool == "duckdb":
+        return [PY, str(ROOT / "benches/peers/duckdb_checks.py"), "--claims", str(claims), "--notes", str(notes),
+                "--out", str(out)]
+    if tool == "polars":
+        return [PY, str(ROOT / "benches/peers/polars_checks.py"), "--claims", str(claims), "--notes", str(notes),
+                "--out", str(out)]
+    raise ValueError(tool)
+
+
+def findings_file(tool: str, out: Path) -> Path:
+    return out / "findings.csv" if tool in ("claims-audit", "before") else out
+
+
+def measure(cmd: list[str]) -> dict:
+    """Runs cmd; wall seconds, peak RSS (ru_maxrss) and peak RssAnon, in MiB."""
+    load = os.getloadavg()[0]
+    start = time.monotonic()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak_anon = 0
+    status = f"/proc/{proc.pid}/status"
+    while True:
+        pid, st, ru = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            break
+        try:
+            with open(status) as f:
+                for line in f:
+                    if line.startswith("RssAnon:"):
+                        peak_anon = max(peak_anon, int(line.split()[1]))
+        except OSError:
+            pass
+        time.sleep(0.02)
+    wall = time.monotonic() - start
+    err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+    code = os.waitstatus_to_exitcode(st)
+    if code != 0:
+        raise SystemExit(f"failed ({code}): {' '.join(cmd)}\n{err[-2000:]}")
+    return {"wall": wall, "maxrss_mib": ru.ru_maxrss / 1024, "anon_mib": peak_anon / 1024, "load": load}
+
+
+def generate(size: int, fmt: str, data: Path) -> tuple[Path, Path]:
+    d = data / f"{size}" / fmt
+    claims, notes = d / f"claims.{fmt}", d / f"notes.{fmt}"
+    if not (claims.exists() and notes.exists()):
+        print(f"# generating {size} lines ({fmt}) in {d}", file=sys.stderr)
+        subprocess.run([str(BIN), "generate", "--lines", str(size), "--seed", "1", "--format", fmt,
+                        "--out", str(d)], check=True)
+    return claims, notes
+
+
+def agree(tools: list[str], claims: Path, notes: Path, tmp: Path) -> str:
+    files = []
+    for tool in tools:
+        if tool == "floor":
+            continue
+        out = tmp / f"agree-{tool}" if tool in ("claims-audit", "before") else tmp / f"agree-{tool}.csv"
+        subprocess.run(commands(tool, claims, notes, out), check=True, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+        files.append(str(findings_file(tool, out)))
+    if "claims-audit" in tools and "duckdb" in tools:
+        # The DuckDB peer carries a copy of the default text patterns: they must be claims-audit's.
+        sys.path.insert(0, str(ROOT / "benches/peers"))
+        import duckdb_checks
+        ev = json.loads((tmp / "agree-claims-audit" / "summary.json").read_text())["config"]["evidence"]
+        stale = [k for k in ev if hasattr(duckdb_checks, k.upper()) and ev[k] != getattr(duckdb_checks, k.upper())]
+        if stale:
+            raise SystemExit(f"benches/peers/duckdb_checks.py has stale text patterns: {stale}")
+    res = subprocess.run([PY, str(ROOT / "benches/compare.py"), *files], capture_output=True, text=True)
+    print(res.stdout.strip(), file=sys.stderr)
+    if res.returncode != 0:
+        raise SystemExit("the tools disagree: fix the wrong side before timing (see above)")
+    return res.stdout.strip()
+
+
+def mib(x: float) -> str:
+    return f"{x / 1024:.2f} GiB" if x >= 1024 else f"{x:.0f} MiB"
+
+
+def table(results: list[dict]) -> str:
+    out = []
+    keys = sorted({(r["size"], r["format"]) for r in results}, key=lambda k: (k[0], k[1] != "parquet"))
+    out.append("| lines | format | tool | median wall (s) | runs (s) | peak RSS | peak RssAnon | "
+               "claims-audit / tool (time) | claims-audit / tool (RSS) |")
+    out.append("|---:|---|---|---:|---|---:|---:|---:|---:|")
+    for size, fmt in keys:
+        rows = [r for r in results if r["size"] == size and r["format"] == fmt]
+        tools = [t for t in ["floor", "before", "claims-audit", "duckdb", "polars"]
+                 if any(r["tool"] == t for r in rows)]
+        med = {}
+        for t in tools:
+            rs = [r for r in rows if r["tool"] == t]
+            med[t] = (statistics.median(r["wall"] for r in rs), max(r["maxrss_mib"] for r in rs),
+                      max(r["anon_mib"] for r in rs), sorted(round(r["wall"], 1) for r in rs))
+        for t in tools:
+            w, rss, anon, runs = med[t]
+            if t in ("duckdb", "polars", "before") and "claims-audit" in med:
+                rt = f"{med['claims-audit'][0] / w:.2f}"
+                rm = f"{med['claims-audit'][1] / rss:.2f}"
+            elif t == "floor" and "claims-audit" in med:
+                rt = f"audit / floor = {med['claims-audit'][0] / w:.2f}"
+                rm = ""
+            else:
+                rt = rm = ""
+            label = {"floor": "floor (`validate`)", "before": "claims-audit before (main)"}.get(t, t)
+            out.append(f"| {size:,} | {fmt} | {label} | {w:.1f} | {', '.join(map(str, runs))} | {mib(rss)} | "
+                       f"{mib(anon)} | {rt} | {rm} |")
+    return "\n".join(out)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[1_000_000, 10_000_000])
+    ap.add_argument("--formats", nargs="+", default=["parquet", "csv"])
+    ap.add_argument("--tools", nargs="+", default=["floor", "claims-audit", "duckdb", "polars"])
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--data", type=Path, default=Path(os.environ.get("BENCH_DATA", "/tmp/claims-audit-bench")))
+    ap.add_argument("--results", type=Path, default=Path("/tmp/claims-audit-bench/results.jsonl"))
+    ap.add_argument("--no-agree", action="store_true", help="skip the agreement check")
+    ap.add_argument("--keep-data", action="store_true", help="keep generated files (default: delete after each size)")
+    a = ap.parse_args()
+    a.results.parent.mkdir(parents=True, exist_ok=True)
+    results = []
+    tmp = a.data / "out"
+    tmp.mkdir(parents=True, exist_ok=True)
+    for size in a.sizes:
+        for fmt in a.formats:
+            claims, notes = generate(size, fmt, a.data)
+            if not a.no_agree:
+                agree(a.tools, claims, notes, tmp)
+            for run in range(a.runs):
+                order = a.tools[run % len(a.tools):] + a.tools[:run % len(a.tools)]
+                for tool in order:
+                    out = tmp / f"{tool}" if tool in ("claims-audit", "before") else tmp / f"{tool}.csv"
+                    r = measure(commands(tool, claims, notes, out))
+                    r.update(size=size, format=fmt, tool=tool, run=run)
+                    results.append(r)
+                    with open(a.results, "a") as f:
+                        f.write(json.dumps(r) + "\n")
+                    print(f"# {size} {fmt} run {run} {tool}: {r['wall']:.1f} s, maxrss {mib(r['maxrss_mib'])}, "
+                          f"anon {mib(r['anon_mib'])}, load {r['load']:.1f}", file=sys.stderr)
+        if not a.keep_data:
+            shutil.rmtree(a.data / f"{size}", ignore_errors=True)
+    print(table(results))
+
+
+if __name__ == "__main__":
+    main()
