@@ -304,7 +304,9 @@ impl Prefilters {
 
 struct Scanner {
     grade: Rule,
-    grade_space: regex::Regex,
+    /// [`grade_token`]'s two patterns.
+    token_grade: regex::Regex,
+    token_keyword: regex::Regex,
     msk: Rule,
     neuro: Rule,
     muscle_group: Rule,
@@ -323,7 +325,8 @@ impl Scanner {
                 &p.strength_grade,
                 keep(p.strength_grade == d.strength_grade, Prefilters::STRENGTH),
             )?,
-            grade_space: regex::Regex::new(r"\s+")?,
+            token_grade: regex::Regex::new(r"([0-5]\s*[+-]?(?:\s*/\s*5)?)[^0-9]*$")?,
+            token_keyword: regex::Regex::new(r"^\s*(MRC|MMT|MANUAL MUSCLE TEST)")?,
             msk: Rule::new(
                 &p.msk_etiology_mask,
                 CLAUSE_END,
@@ -345,26 +348,51 @@ impl Scanner {
         })
     }
 
+    /// [`grade_token`] of one non-empty match, in Rust.
+    fn grade_token(&self, m: &str) -> String {
+        let grade = self
+            .token_grade
+            .captures(m)
+            .and_then(|c| c.get(1))
+            .map(|g| {
+                g.as_str()
+                    .chars()
+                    .filter(|c| !c.is_whitespace())
+                    .collect::<String>()
+            });
+        let Some(grade) = grade else {
+            return "graded".to_string();
+        };
+        let upper = m.to_uppercase();
+        match self.token_keyword.captures(&upper).and_then(|c| c.get(1)) {
+            Some(k) => format!(
+                "{} {grade}",
+                k.as_str().replacen("MANUAL MUSCLE TEST", "MMT", 1)
+            ),
+            None => grade,
+        }
+    }
+
     fn scan(&self, text: &str) -> Facts {
         let mut grades = String::new();
         if self.grade.possible(text) {
+            // As note_facts: each match reduced to its token (grade_token),
+            // distinct in order of appearance, at most MAX_GRADES, `; `-joined.
             let masked = self.grade.masked(text);
-            for (i, m) in self
-                .grade
-                .union
-                .as_ref()
-                .unwrap()
-                .find_iter(&masked)
-                .enumerate()
-            {
-                if i > 0 {
-                    grades.push_str("; ");
+            let mut tokens: Vec<String> = Vec::new();
+            for m in self.grade.union.as_ref().unwrap().find_iter(&masked) {
+                if m.as_str().is_empty() {
+                    continue;
                 }
-                grades.push_str(m.as_str());
+                let token = self.grade_token(m.as_str());
+                if !tokens.contains(&token) {
+                    tokens.push(token);
+                    if tokens.len() == MAX_GRADES {
+                        break;
+                    }
+                }
             }
-            if let std::borrow::Cow::Owned(s) = self.grade_space.replace_all(&grades, " ") {
-                grades = s;
-            }
+            grades = tokens.join("; ");
         }
         Facts {
             grades,

@@ -266,9 +266,10 @@ fn dx_columns(
 fn text_column(shown: &str, name: &str, dtype: &DataType, spec: &ColumnSpec) -> Result<Expr> {
     let c = col(name);
     // Native types that mean the value as it is are kept (no text round trip):
-    // dates, whole numbers for line numbers and units, numbers for amounts.
+    // whole numbers for line numbers and units, numbers for amounts. Dates
+    // go through their text (date_text below), which also rejects native
+    // dates beyond the calendar; text dates are parsed once per distinct value.
     let keep = match (spec.kind, dtype) {
-        (Kind::Date, DataType::Date) => true,
         (Kind::LineNumber | Kind::Units, dt) => dt.is_integer(),
         (Kind::Amount, dt) => dt.is_primitive_numeric() || dt.is_decimal(),
         _ => false,
