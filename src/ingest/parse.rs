@@ -171,8 +171,8 @@ pub fn precompute_dx(raw: &mut DataFrame, name: &str) -> PolarsResult<()> {
 }
 
 /// The parse and validation of one contract column, read from column `name`
-/// of type `dtype`: text, or a native type kept by ingest (Date for dates,
-/// integers for line numbers and units, numbers for amounts). `clean` says
+/// of type `dtype`: text, or a native type kept by ingest (integers for line
+/// numbers and units, numbers for amounts; dates always arrive as text). `clean` says
 /// the text column needs no trimming ([`is_clean`]); `pre` that
 /// [`precompute_dx`] has run for it.
 pub fn parse_column_fast(
@@ -248,8 +248,8 @@ fn finish(
 }
 
 /// The parse and validation of one contract column, read from column `name`
-/// of type `dtype`: text, or a native type kept by ingest (Date for dates,
-/// integers for line numbers and units, numbers for amounts).
+/// of type `dtype`: text, or a native type kept by ingest (integers for line
+/// numbers and units, numbers for amounts; dates always arrive as text).
 pub fn parse_column_typed(spec: &ColumnSpec, dtype: &DataType, show_values: bool) -> Parsed {
     let name = spec.name;
     let quoted = |what: &str, name: &str| {
@@ -261,21 +261,6 @@ pub fn parse_column_typed(spec: &ColumnSpec, dtype: &DataType, show_values: bool
     };
     let c = col(name);
     let native = match (spec.kind, dtype) {
-        (Kind::Date, DataType::Date) => {
-            let in_range = c
-                .clone()
-                .gt_eq(lit(chrono::NaiveDate::from_ymd_opt(1900, 1, 1).unwrap()))
-                .and(
-                    c.clone()
-                        .lt_eq(lit(chrono::NaiveDate::from_ymd_opt(2100, 12, 31).unwrap())),
-                );
-            Some((
-                name.to_string(),
-                c.clone(),
-                c.clone().is_not_null().and(in_range.not()),
-                quoted("date out of range (expected 1900-2100)", name),
-            ))
-        }
         (Kind::LineNumber | Kind::Units, dt) if dt.is_integer() => {
             let n = c.clone().cast(DataType::Int64);
             let min = if spec.kind == Kind::LineNumber { 1 } else { 0 };
@@ -319,23 +304,7 @@ pub fn parse_column_typed(spec: &ColumnSpec, dtype: &DataType, show_values: bool
     let Some((output, value, invalid, invalid_reason)) = native else {
         return parse_column_with(spec, show_values);
     };
-    let missing = c.is_null();
-    let (bad, reason) = if spec.required {
-        (
-            missing.clone().or(invalid),
-            when(missing)
-                .then(lit("required value is empty"))
-                .otherwise(invalid_reason),
-        )
-    } else {
-        (invalid, invalid_reason)
-    };
-    Parsed {
-        output,
-        value,
-        bad,
-        reason,
-    }
+    finish(spec, c.is_null(), output, value, invalid, invalid_reason)
 }
 
 /// The parse and validation of one contract column, read from column `name` (text).
