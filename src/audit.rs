@@ -50,6 +50,13 @@ pub fn build_tables(inputs: &Inputs, config: &Config, period: Period) -> Result<
     })?)
 }
 
+/// Frees the note text (every copy) once note_facts holds what it documents.
+pub fn drop_note_text(inputs: &mut Inputs, tables: &mut AuditTables) -> PolarsResult<()> {
+    inputs.notes.data = inputs.notes.data.drop("text")?;
+    tables.notes = tables.notes.drop("text")?;
+    Ok(())
+}
+
 /// Runs `checks` over the tables: the findings frame, sorted.
 pub fn run_checks(
     tables: &AuditTables,

@@ -253,7 +253,10 @@ fn into_check(shown: &str, header: &Header, text: String, has_evidence: bool) ->
     let source: String = doc.lines().map(|l| format!("//! {l}\n")).collect();
     let file = shown.to_string();
     let default_evidence = format!("returned by custom check {file}");
+    // validated: the query parses
+    let reads_notes = sql::tables_read(&text).is_ok_and(|t| sql::reads(&t, "notes"));
     CheckInfo {
+        reads_notes,
         id,
         severity,
         scope,

@@ -29,9 +29,9 @@ pub fn findings(ctx: &CheckContext) -> PolarsResult<LazyFrame> {
     let dated = ctx.claim_dx().join(
         ctx.audited
             .clone()
-            .select([col("claim_id"), col("service_date")]),
-        [col("claim_id")],
-        [col("claim_id")],
+            .select([col("__claim"), col("service_date")]),
+        [col("__claim")],
+        [col("__claim")],
         JoinArgs::new(JoinType::Inner),
     );
     // Judge each distinct (code, date) once with the precomputed spans.
@@ -74,7 +74,7 @@ pub fn findings(ctx: &CheckContext) -> PolarsResult<LazyFrame> {
             JoinArgs::new(JoinType::Inner),
         )
         .select([
-            col("claim_id"),
+            col("__claim"),
             concat_str(
                 [
                     code_at(col("code"), col("position")),

@@ -28,9 +28,9 @@ use crate::codes::Excludes1;
 
 pub fn findings(ctx: &CheckContext) -> PolarsResult<LazyFrame> {
     let audited_dx = ctx.claim_dx().join(
-        ctx.audited.clone().select([col("claim_id")]),
-        [col("claim_id")],
-        [col("claim_id")],
+        ctx.audited.clone().select([col("__claim")]),
+        [col("__claim")],
+        [col("__claim")],
         JoinArgs::new(JoinType::Semi),
     );
     let codes_df = audited_dx
@@ -62,20 +62,20 @@ pub fn findings(ctx: &CheckContext) -> PolarsResult<LazyFrame> {
     let involved = Series::new("involved".into(), involved);
     let audited_dx = audited_dx.filter(col("code").is_in(lit(involved).implode(false), false));
     let left = audited_dx.clone().select([
-        col("claim_id"),
+        col("__claim"),
         col("position").alias("pos_a"),
         col("code").alias("code_a"),
     ]);
     let right = audited_dx.select([
-        col("claim_id"),
+        col("__claim"),
         col("position").alias("pos_b"),
         col("code").alias("code_b"),
     ]);
     Ok(left
         .join(
             right,
-            [col("claim_id")],
-            [col("claim_id")],
+            [col("__claim")],
+            [col("__claim")],
             JoinArgs::new(JoinType::Inner),
         )
         .filter(col("code_a").lt(col("code_b")))
@@ -86,7 +86,7 @@ pub fn findings(ctx: &CheckContext) -> PolarsResult<LazyFrame> {
             JoinArgs::new(JoinType::Inner),
         )
         .select([
-            col("claim_id"),
+            col("__claim"),
             concat_str(
                 [
                     code_at(col("code_a"), col("pos_a")),

@@ -41,14 +41,16 @@ pub fn findings(ctx: &CheckContext) -> PolarsResult<LazyFrame> {
             col("cpt_code"),
             &ctx.config.codes.neuromuscular_cpt,
         ))
+        // Claim lines carry claim_id only: the few neuromuscular lines are
+        // matched to the audited M62.81 claims by id, which gives their key.
         .join(
-            ctx.audited_m6281().select([col("claim_id")]),
+            ctx.audited_m6281().select([col("claim_id"), col("__claim")]),
             [col("claim_id")],
             [col("claim_id")],
-            JoinArgs::new(JoinType::Semi),
+            JoinArgs::new(JoinType::Inner),
         )
-        .sort(["claim_id", "line_number"], Default::default())
-        .group_by_stable([col("claim_id")])
+        .sort(["__claim", "line_number"], Default::default())
+        .group_by_stable([col("__claim")])
         .agg([concat_str(
             [
                 lit("line "),
@@ -69,19 +71,19 @@ pub fn findings(ctx: &CheckContext) -> PolarsResult<LazyFrame> {
         .support
         .clone()
         .join(
-            lines.clone().select([col("claim_id")]),
-            [col("claim_id")],
-            [col("claim_id")],
+            lines.clone().select([col("__claim")]),
+            [col("__claim")],
+            [col("__claim")],
             JoinArgs::new(JoinType::Semi),
         )
         .join(
             ctx.note_facts()
-                .select([col("note_id"), col("neuro_distinction")]),
-            [col("note_id")],
-            [col("note_id")],
+                .select([col("__note"), col("note_id"), col("neuro_distinction")]),
+            [col("__note")],
+            [col("__note")],
             JoinArgs::new(JoinType::Inner),
         )
-        .group_by([col("claim_id")])
+        .group_by([col("__claim")])
         .agg([
             col("neuro_distinction").any(true).alias("distinguished"),
             col("note_id")
@@ -92,10 +94,10 @@ pub fn findings(ctx: &CheckContext) -> PolarsResult<LazyFrame> {
                 .alias("notes_read"),
         ]);
     Ok(lines
-        .join(notes, [col("claim_id")], [col("claim_id")], JoinArgs::new(JoinType::Left))
+        .join(notes, [col("__claim")], [col("__claim")], JoinArgs::new(JoinType::Left))
         .filter(col("distinguished").fill_null(lit(false)).not())
         .select([
-            col("claim_id"),
+            col("__claim"),
             concat_str(
                 [
                     lit("neuromuscular evaluation on "),

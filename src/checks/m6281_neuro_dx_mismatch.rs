@@ -29,12 +29,12 @@ pub fn findings(ctx: &CheckContext) -> PolarsResult<LazyFrame> {
         .audited_m6281()
         .join(
             neuro,
-            [col("claim_id")],
-            [col("claim_id")],
+            [col("__claim")],
+            [col("__claim")],
             JoinArgs::new(JoinType::Inner),
         )
         .select([
-            col("claim_id"),
+            col("__claim"),
             concat_str(
                 [
                     code_at(

@@ -39,21 +39,21 @@ pub fn findings(ctx: &CheckContext) -> PolarsResult<LazyFrame> {
     let eligible = numbered
         .clone()
         .filter(col("in_period"))
-        .group_by([col("patient_id")])
+        .group_by([col("__patient")])
         .agg([len().alias("period_visits")])
         .filter(col("period_visits").gt_eq(lit(t.reassessment_min_visits as u32)));
     let audited = numbered
         .filter(col("in_period"))
         .join(
-            ctx.audited.clone().select([col("claim_id")]),
-            [col("claim_id")],
-            [col("claim_id")],
+            ctx.audited.clone().select([col("__claim")]),
+            [col("__claim")],
+            [col("__claim")],
             JoinArgs::new(JoinType::Semi),
         )
         .join(
             eligible,
-            [col("patient_id")],
-            [col("patient_id")],
+            [col("__patient")],
+            [col("__patient")],
             JoinArgs::new(JoinType::Semi),
         );
     let days = (col("service_date") - col("strength_date"))
@@ -79,7 +79,7 @@ pub fn findings(ctx: &CheckContext) -> PolarsResult<LazyFrame> {
                 .or(col("days_since").gt(lit(t.reassessment_max_days))),
         )
         .select([
-            col("claim_id"),
+            col("__claim"),
             concat_str(
                 [
                     lit("M62.81 visit no. "),

@@ -51,7 +51,7 @@ pub fn findings(ctx: &CheckContext) -> PolarsResult<LazyFrame> {
     Ok(with_latest
         .filter(col("strength_date").is_null().or(days.gt(lit(lookback))))
         .select([
-            col("claim_id"),
+            col("__claim"),
             concat_str(
                 [
                     lit("no strength measurement in notes dated "),

@@ -46,12 +46,12 @@ pub fn findings(ctx: &CheckContext) -> PolarsResult<LazyFrame> {
         .filter(col("m6281_position").eq(lit(1)))
         .join(
             specific,
-            [col("claim_id")],
-            [col("claim_id")],
+            [col("__claim")],
+            [col("__claim")],
             JoinArgs::new(JoinType::Inner),
         )
         .select([
-            col("claim_id"),
+            col("__claim"),
             concat_str(
                 [
                     lit("M62.81 is primary (dx 1) while the claim carries "),

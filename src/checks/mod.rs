@@ -75,6 +75,9 @@ pub struct CheckInfo {
     source: &'static str,
     /// Built-in checks are Rust functions; custom checks run their SQL file.
     pub run: Box<dyn Fn(&CheckContext) -> PolarsResult<LazyFrame> + Send + Sync>,
+    /// Reads the `notes` table (its text): when no check does, the audit
+    /// frees the note text once the evidence pass has read it.
+    pub reads_notes: bool,
 }
 
 impl CheckInfo {
@@ -108,6 +111,7 @@ macro_rules! check {
             rule: $rule,
             source: include_str!($file),
             run: Box::new($module::findings),
+            reads_notes: false,
         }
     };
 }
@@ -207,7 +211,7 @@ pub fn run_all(ctx: &CheckContext, checks: &[CheckInfo]) -> PolarsResult<DataFra
             crate::timing::stage(&format!("  run {}", check.id), || lf.clone().collect())?;
         }
         parts.push(
-            shared::per_claim(lf.select([col("claim_id"), col("evidence")])).with_columns([
+            shared::per_claim(keyed(ctx, lf)?).with_columns([
                 lit(check.id).alias("check_id"),
                 lit(check.severity.as_str()).alias("severity"),
                 lit(check.severity.rank()).alias("__severity_rank"),
@@ -218,7 +222,27 @@ pub fn run_all(ctx: &CheckContext, checks: &[CheckInfo]) -> PolarsResult<DataFra
     findings_frame(ctx, parts)
 }
 
-/// Joins per-check `claim_id, evidence, check_id, severity, __severity_rank, rule`
+/// A check's `__claim, evidence` rows. Built-in checks return the claim key;
+/// custom SQL checks return claim_id, whose key is looked up among the visits.
+fn keyed(ctx: &CheckContext, mut lf: LazyFrame) -> PolarsResult<LazyFrame> {
+    if lf.collect_schema()?.contains("__claim") {
+        return Ok(lf.select([col("__claim"), col("evidence")]));
+    }
+    Ok(lf
+        .join(
+            ctx.tables
+                .visits
+                .clone()
+                .lazy()
+                .select([col("claim_id"), col("__claim")]),
+            [col("claim_id")],
+            [col("claim_id")],
+            JoinArgs::new(JoinType::Inner),
+        )
+        .select([col("__claim"), col("evidence")]))
+}
+
+/// Joins per-check `__claim, evidence, check_id, severity, __severity_rank, rule`
 /// rows to the audited visits and shapes them into the findings schema.
 pub fn findings_frame(ctx: &CheckContext, parts: Vec<LazyFrame>) -> PolarsResult<DataFrame> {
     if parts.is_empty() {
@@ -233,15 +257,16 @@ pub fn findings_frame(ctx: &CheckContext, parts: Vec<LazyFrame>) -> PolarsResult
     )?;
     all.join(
         ctx.audited.clone(),
-        [col("claim_id")],
-        [col("claim_id")],
+        [col("__claim")],
+        [col("__claim")],
         JoinArgs::new(JoinType::Inner),
     )
+    // __claim sorts as claim_id does.
     .sort_by_exprs(
         [
             col("__severity_rank"),
             col("amount_cents"),
-            col("claim_id"),
+            col("__claim"),
             col("check_id"),
         ],
         SortMultipleOptions::default().with_order_descending_multi([false, true, false, false]),

@@ -31,44 +31,44 @@ pub fn findings(ctx: &CheckContext) -> PolarsResult<LazyFrame> {
     let r531 = ctx
         .claim_dx()
         .filter(col("code").eq(lit(normalize_code(&g.weakness_symptom))))
-        .group_by([col("claim_id")])
+        .group_by([col("__claim")])
         .agg([col("position").min()])
         .join(
-            ctx.audited.clone().select([col("claim_id")]),
-            [col("claim_id")],
-            [col("claim_id")],
+            ctx.audited.clone().select([col("__claim")]),
+            [col("__claim")],
+            [col("__claim")],
             JoinArgs::new(JoinType::Semi),
         )
         .join(
             ctx.m6281_claims.clone(),
-            [col("claim_id")],
-            [col("claim_id")],
+            [col("__claim")],
+            [col("__claim")],
             JoinArgs::new(JoinType::Anti),
         )
         .join(
             ctx.claim_dx()
                 .filter(in_group(col("code"), &g.neurological)),
-            [col("claim_id")],
-            [col("claim_id")],
+            [col("__claim")],
+            [col("__claim")],
             JoinArgs::new(JoinType::Anti),
         );
     let documented = ctx.support.clone().join(
         ctx.note_facts()
             .filter(col("has_strength_grade").and(col("msk_etiology")))
-            .select([col("note_id"), col("grades")]),
-        [col("note_id")],
-        [col("note_id")],
+            .select([col("__note"), col("note_id"), col("grades")]),
+        [col("__note")],
+        [col("__note")],
         JoinArgs::new(JoinType::Inner),
     );
     Ok(r531
         .join(
             documented,
-            [col("claim_id")],
-            [col("claim_id")],
+            [col("__claim")],
+            [col("__claim")],
             JoinArgs::new(JoinType::Inner),
         )
         .select([
-            col("claim_id"),
+            col("__claim"),
             concat_str(
                 [
                     code_at(lit(normalize_code(&g.weakness_symptom)), col("position")),

@@ -13,12 +13,14 @@ pub struct CheckContext<'a> {
     pub config: &'a Config,
     /// Visits inside the audit period: the only claims checks may flag.
     pub audited: LazyFrame,
-    /// claim_id, m6281_position: claims holding M62.81 at any position (all dates).
+    /// __claim, m6281_position: claims holding M62.81 at any position (all dates).
     pub m6281_claims: LazyFrame,
-    /// claim_id, note_id: which note supports which claim (CONTRACT.md).
+    /// __claim, __note: which note supports which claim (CONTRACT.md).
     pub support: LazyFrame,
-    /// patient_id, note_date, note_ids: dates on which a strength measurement is documented, sorted by date.
+    /// __patient, note_date, note_ids: dates on which a strength measurement is documented, sorted by date.
     pub strength_dates: LazyFrame,
+    /// [`numbered_m6281_visits`], computed on first use (a check and the report both read it).
+    numbered: std::sync::OnceLock<(DataFrame, DataFrame)>,
 }
 
 impl<'a> CheckContext<'a> {
@@ -30,41 +32,37 @@ impl<'a> CheckContext<'a> {
             .clone()
             .lazy()
             .filter(col("code").eq(lit(m6281)))
-            .group_by([col("claim_id")])
+            .group_by([col("__claim")])
             .agg([col("position").min().alias("m6281_position")]);
         let facts = tables.note_facts.clone().lazy();
         let visits = tables.visits.clone().lazy();
+        // A note's __claim is set only when its claim_id names a claim of the
+        // model (the key is looked up in visits).
         let by_claim = facts
             .clone()
-            .filter(col("claim_id").is_not_null())
-            .select([col("claim_id"), col("note_id")])
-            .join(
-                visits.clone().select([col("claim_id")]),
-                [col("claim_id")],
-                [col("claim_id")],
-                JoinArgs::new(JoinType::Semi),
-            );
+            .filter(col("__claim").is_not_null())
+            .select([col("__claim"), col("__note")]);
         let by_patient_date = facts
             .clone()
             .filter(col("claim_id").is_null())
-            .select([col("patient_id"), col("note_date"), col("note_id")])
+            .select([col("__patient"), col("note_date"), col("__note")])
             .join(
-                visits.select([col("patient_id"), col("service_date"), col("claim_id")]),
-                [col("patient_id"), col("note_date")],
-                [col("patient_id"), col("service_date")],
+                visits.select([col("__patient"), col("service_date"), col("__claim")]),
+                [col("__patient"), col("note_date")],
+                [col("__patient"), col("service_date")],
                 JoinArgs::new(JoinType::Inner),
             )
-            .select([col("claim_id"), col("note_id")]);
+            .select([col("__claim"), col("__note")]);
         let support = concat([by_claim, by_patient_date], UnionArgs::default())?;
         let strength_dates = facts
             .filter(col("has_strength_grade"))
-            .group_by([col("patient_id"), col("note_date")])
+            .group_by([col("__patient"), col("note_date")])
             .agg([col("note_id")
                 .sort(Default::default())
                 .str()
                 .join(", ", true)
                 .alias("note_ids")])
-            .sort(["note_date", "patient_id"], Default::default());
+            .sort(["note_date", "__patient"], Default::default());
         // Computed once and shared: every check that reads them reads the
         // same in-memory frame instead of re-running their plans.
         let mut frames = LazyFrame::collect_all_with_engine(
@@ -87,6 +85,7 @@ impl<'a> CheckContext<'a> {
             m6281_claims: next(),
             support: next(),
             strength_dates: next(),
+            numbered: std::sync::OnceLock::new(),
         })
     }
 
@@ -98,15 +97,15 @@ impl<'a> CheckContext<'a> {
         self.tables.note_facts.clone().lazy()
     }
 
-    /// Audited claims holding M62.81: claim_id, patient_id, service_date, m6281_position.
+    /// Audited claims holding M62.81: claim_id, __claim, __patient, service_date, m6281_position.
     pub fn audited_m6281(&self) -> LazyFrame {
         self.audited
             .clone()
-            .select([col("claim_id"), col("patient_id"), col("service_date")])
+            .select([col("claim_id"), col("__claim"), col("__patient"), col("service_date")])
             .join(
                 self.m6281_claims.clone(),
-                [col("claim_id")],
-                [col("claim_id")],
+                [col("__claim")],
+                [col("__claim")],
                 JoinArgs::new(JoinType::Inner),
             )
     }
@@ -115,7 +114,7 @@ impl<'a> CheckContext<'a> {
     /// measurement on or before `date_col` (as-of join, no cross join).
     pub fn with_latest_strength(&self, lf: LazyFrame, date_col: &str) -> LazyFrame {
         let right = self.strength_dates.clone().select([
-            col("patient_id"),
+            col("__patient"),
             col("note_date").alias("strength_date"),
             col("note_ids").alias("strength_notes"),
         ]);
@@ -125,14 +124,30 @@ impl<'a> CheckContext<'a> {
 
 /// M62.81 visits numbered for reassessment counting, shared by
 /// m6281-no-reassessment and the report's cadence chart:
-/// - every M62.81 visit of every patient (claim_id, patient_id, service_date,
+/// - every M62.81 visit of every patient (__claim, __patient, service_date,
 ///   in_period, m6281_position, visit_no), numbered 1.. in (date, claim_id) order;
 /// - per patient and date, how many M62.81 visits fell on or before it
-///   (patient_id, through_date, visits_through).
+///   (__patient, through_date, visits_through).
 pub fn numbered_m6281_visits(ctx: &CheckContext) -> PolarsResult<(LazyFrame, LazyFrame)> {
+    if let Some((numbered, by_date)) = ctx.numbered.get() {
+        return Ok((numbered.clone().lazy(), by_date.clone().lazy()));
+    }
+    let (numbered, by_date) = number_m6281_visits(ctx)?;
+    let mut frames = LazyFrame::collect_all_with_engine(
+        vec![numbered.logical_plan, by_date.logical_plan],
+        Engine::Auto,
+        OptFlags::default(),
+    )?;
+    let by_date = frames.pop().expect("two frames");
+    let numbered = frames.pop().expect("two frames");
+    let (numbered, by_date) = ctx.numbered.get_or_init(|| (numbered, by_date));
+    Ok((numbered.clone().lazy(), by_date.clone().lazy()))
+}
+
+fn number_m6281_visits(ctx: &CheckContext) -> PolarsResult<(LazyFrame, LazyFrame)> {
     let visits = ctx.tables.visits.clone().lazy().select([
-        col("claim_id"),
-        col("patient_id"),
+        col("__claim"),
+        col("__patient"),
         col("service_date"),
         col("in_period"),
     ]);
@@ -141,31 +156,32 @@ pub fn numbered_m6281_visits(ctx: &CheckContext) -> PolarsResult<(LazyFrame, Laz
         .clone()
         .join(
             visits,
-            [col("claim_id")],
-            [col("claim_id")],
+            [col("__claim")],
+            [col("__claim")],
             JoinArgs::new(JoinType::Inner),
         )
+        // Keys sort as the ids they stand for: this is (patient, date, claim_id) order.
         .sort(
-            ["patient_id", "service_date", "claim_id"],
+            ["__patient", "service_date", "__claim"],
             Default::default(),
         )
         .with_column(
-            (int_range(lit(0), len(), 1, DataType::Int64).over([col("patient_id")])? + lit(1i64))
+            (int_range(lit(0), len(), 1, DataType::Int64).over([col("__patient")])? + lit(1i64))
                 .alias("visit_no"),
         );
     let visits_by_date = numbered
         .clone()
-        .group_by([col("patient_id"), col("service_date")])
+        .group_by([col("__patient"), col("service_date")])
         .agg([col("visit_no").max().alias("visits_through")])
         .select([
-            col("patient_id"),
+            col("__patient"),
             col("service_date").alias("through_date"),
             col("visits_through"),
         ]);
     Ok((numbered, visits_by_date))
 }
 
-/// Backward as-of join by patient: for each left row, the right row with the
+/// Backward as-of join by patient (`__patient`): for each left row, the right row with the
 /// latest `right_on` on or before `left_on`.
 pub fn asof_backward(
     left: LazyFrame,
@@ -181,8 +197,8 @@ pub fn asof_backward(
         [col(right_on)],
         JoinArgs::new(JoinType::AsOf(Box::new(AsOfOptions {
             strategy: AsofStrategy::Backward,
-            left_by: Some(vec!["patient_id".into()]),
-            right_by: Some(vec!["patient_id".into()]),
+            left_by: Some(vec!["__patient".into()]),
+            right_by: Some(vec!["__patient".into()]),
             allow_eq: true,
             ..Default::default()
         }))),
@@ -247,7 +263,7 @@ pub fn date_text(date: Expr) -> Expr {
 
 /// Several rows per claim folded into one: evidence parts sorted and `; `-joined.
 pub fn per_claim(lf: LazyFrame) -> LazyFrame {
-    lf.group_by([col("claim_id")]).agg([col("evidence")
+    lf.group_by([col("__claim")]).agg([col("evidence")
         .unique()
         .sort(Default::default())
         .str()

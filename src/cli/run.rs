@@ -81,12 +81,16 @@ pub fn run(args: RunArgs) -> Result<i32> {
     checks.extend(custom::load(args.checks_dir.as_deref(), &checks)?);
     let mut progress = Progress::new(args.quiet, 4);
     progress.stage("read", "reading and validating the inputs");
-    let inputs = Inputs::load(&args.inputs)?;
+    let mut inputs = Inputs::load(&args.inputs)?;
     progress.stage(
         "evidence",
         format!("reading {} notes", inputs.notes.rows_used()),
     );
-    let tables = audit::build_tables(&inputs, &config, period)?;
+    let mut tables = audit::build_tables(&inputs, &config, period)?;
+    if !checks.iter().any(|c| c.reads_notes) {
+        // The evidence pass was the text's only reader: free it (the largest column).
+        audit::drop_note_text(&mut inputs, &mut tables)?;
+    }
     progress.stage("checks", format!("running {} checks", checks.len()));
     // One context for the checks and the report aggregates: its shared frames are built once.
     let ctx = crate::timing::stage("check context", || {
@@ -114,7 +118,7 @@ pub fn run(args: RunArgs) -> Result<i32> {
             code_set: crate::checks::CODE_SET,
         },
         period: summary::period_info(&period),
-        inputs: summary::inputs_info(&inputs)?,
+        inputs: summary::inputs_info(&inputs, &tables)?,
         checks: summary::check_totals(&findings, &checks)?,
         check_list: summary::check_entries(&checks),
         totals: summary::totals(&findings, claims_audited)?,

@@ -379,18 +379,30 @@ fn validate(kind: InputKind, raw: DataFrame) -> Result<(DataFrame, DataFrame)> {
         .collect();
     // Dates, numbers, amounts and CPT codes as text repeat a lot: their parse
     // (row by row, on that column alone) runs once per distinct value.
-    for (spec, p) in kind.columns().iter().zip(parsed.iter_mut()) {
-        let row_wise = matches!(
-            spec.kind,
-            Kind::Date | Kind::LineNumber | Kind::Units | Kind::Amount | Kind::Cpt
-        );
-        if row_wise && schema.get(spec.name) == Some(&DataType::String) {
-            if let Some((value, bad)) = per_distinct(&raw, spec.name, p)? {
-                raw.with_column(value.with_name(parse::pre_value(spec.name).into()))?;
-                raw.with_column(bad.with_name(parse::pre_bad(spec.name).into()))?;
-                p.value = col(parse::pre_value(spec.name));
-                p.bad = col(parse::pre_bad(spec.name));
-            }
+    // (One column per thread: each is a pass over every row.)
+    let distinct: Vec<(usize, Option<(Column, Column)>)> = {
+        use rayon::prelude::*;
+        kind.columns()
+            .iter()
+            .enumerate()
+            .filter(|(_, spec)| {
+                matches!(
+                    spec.kind,
+                    Kind::Date | Kind::LineNumber | Kind::Units | Kind::Amount | Kind::Cpt
+                ) && schema.get(spec.name) == Some(&DataType::String)
+            })
+            .collect::<Vec<_>>()
+            .into_par_iter()
+            .map(|(i, spec)| Ok((i, per_distinct(&raw, spec.name, &parsed[i])?)))
+            .collect::<PolarsResult<_>>()?
+    };
+    for (i, result) in distinct {
+        let (spec, p) = (&kind.columns()[i], &mut parsed[i]);
+        if let Some((value, bad)) = result {
+            raw.with_column(value.with_name(parse::pre_value(spec.name).into()))?;
+            raw.with_column(bad.with_name(parse::pre_bad(spec.name).into()))?;
+            p.value = col(parse::pre_value(spec.name));
+            p.bad = col(parse::pre_bad(spec.name));
         }
     }
     let mut reject_col = lit(LiteralValue::untyped_null()).cast(DataType::String);
@@ -468,6 +480,11 @@ fn validate(kind: InputKind, raw: DataFrame) -> Result<(DataFrame, DataFrame)> {
         .collect()?
     };
     let bad = checked.column("__reason")?.is_not_null();
+    if !bad.any() {
+        // The usual case: no copy of the whole input to drop nothing.
+        let data = checked.drop_many(["__column", "__reason"]);
+        return Ok((data, empty_rejects()));
+    }
     let rejects = checked
         .filter(&bad)?
         .lazy()
@@ -482,6 +499,17 @@ fn validate(kind: InputKind, raw: DataFrame) -> Result<(DataFrame, DataFrame)> {
     Ok((data, rejects))
 }
 
+/// A rejects frame (file, row, column, reason) with no rows.
+fn empty_rejects() -> DataFrame {
+    DataFrame::new_infer_height(vec![
+        Column::new_empty("file".into(), &DataType::String),
+        Column::new_empty("row".into(), &DataType::Int64),
+        Column::new_empty("column".into(), &DataType::String),
+        Column::new_empty("reason".into(), &DataType::String),
+    ])
+    .expect("four empty columns")
+}
+
 /// The value and bad flag of `p` (expressions over column `name` alone),
 /// evaluated on the column's distinct values and spread back to every row.
 /// None when the values are mostly distinct (nothing to gain).
@@ -491,8 +519,7 @@ fn per_distinct(
     p: &parse::Parsed,
 ) -> PolarsResult<Option<(Column, Column)>> {
     let ca = raw.column(name)?.str()?.clone();
-    let mut index: std::collections::HashMap<Option<&str>, IdxSize> =
-        std::collections::HashMap::new();
+    let mut index: PlHashMap<Option<&str>, IdxSize> = PlHashMap::new();
     let mut distinct: Vec<Option<&str>> = Vec::new();
     let mut rows: Vec<IdxSize> = Vec::with_capacity(ca.len());
     for v in ca.iter() {
@@ -570,7 +597,10 @@ fn consistent_in_order(df: &DataFrame) -> PolarsResult<Option<bool>> {
         dx.downcast_as_array(),
     );
     let (date, line) = (date.downcast_as_array(), line.downcast_as_array());
-    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    // While runs come in increasing claim_id order (as exports usually
+    // write them) a new run's id cannot have been seen: no set is needed.
+    // Once they stop increasing, every id so far goes into a set.
+    let mut seen: Option<PlHashSet<&str>> = None;
     let mut lines: Vec<i32> = Vec::new();
     let mut start = 0;
     for i in 0..claim.len() {
@@ -584,7 +614,18 @@ fn consistent_in_order(df: &DataFrame) -> PolarsResult<Option<bool>> {
             }
         } else {
             let Some(id) = id else { return Ok(None) };
-            if !seen.insert(id) {
+            let new_run = match (&mut seen, i > 0) {
+                (_, false) => true,
+                (None, true) if claim.get(start).is_some_and(|prev| id > prev) => true,
+                (None, true) => {
+                    let mut set: PlHashSet<&str> = (0..i).filter_map(|j| claim.get(j)).collect();
+                    let fresh = set.insert(id);
+                    seen = Some(set);
+                    fresh
+                }
+                (Some(set), true) => set.insert(id),
+            };
+            if !new_run {
                 return Ok(None); // a claim in several runs: let the aggregation decide
             }
             lines.clear();

@@ -139,34 +139,33 @@ pub fn precompute_dx(raw: &mut DataFrame, name: &str) -> PolarsResult<()> {
     let ca = raw.column(name)?.str()?.clone();
     let sep = regex::Regex::new(r"[;,|\s]+").unwrap();
     let shape = regex::Regex::new(&format!("^{DX_CODE_SHAPE}(;{DX_CODE_SHAPE})*$")).unwrap();
-    let mut cache: std::collections::HashMap<&str, (Option<String>, bool)> =
-        std::collections::HashMap::new();
-    let mut values: Vec<Option<String>> = Vec::with_capacity(ca.len());
-    let mut bad: Vec<bool> = Vec::with_capacity(ca.len());
+    // Each distinct raw list is normalised once; rows point at their list.
+    let mut index: PlHashMap<Option<&str>, IdxSize> = PlHashMap::new();
+    let mut values: Vec<Option<String>> = Vec::new();
+    let mut bad: Vec<bool> = Vec::new();
+    let mut rows: Vec<IdxSize> = Vec::with_capacity(ca.len());
     for v in ca.iter() {
-        let Some(v) = v else {
-            values.push(None);
-            bad.push(false);
-            continue;
-        };
-        let (n, b) = cache
-            .entry(v)
-            .or_insert_with(|| {
-                let t = v.trim();
-                if t.is_empty() {
-                    return (None, false);
+        let k = *index.entry(v).or_insert_with(|| {
+            let (n, b) = match v.map(str::trim) {
+                None | Some("") => (None, false),
+                Some(t) => {
+                    let up = t.to_uppercase().replace('.', "");
+                    let n = sep.replace_all(&up, ";").trim_matches(';').to_string();
+                    let b = n.is_empty() || !shape.is_match(&n);
+                    (Some(n), b)
                 }
-                let up = t.to_uppercase().replace('.', "");
-                let n = sep.replace_all(&up, ";").trim_matches(';').to_string();
-                let b = n.is_empty() || !shape.is_match(&n);
-                (Some(n), b)
-            })
-            .clone();
-        values.push(n);
-        bad.push(b);
+            };
+            values.push(n);
+            bad.push(b);
+            (values.len() - 1) as IdxSize
+        });
+        rows.push(k);
     }
-    raw.with_column(Column::new(pre_value(name).into(), values))?;
-    raw.with_column(Column::new(pre_bad(name).into(), bad))?;
+    let rows = IdxCa::from_vec("".into(), rows);
+    let values = Column::new(pre_value(name).into(), values).take(&rows)?;
+    let bad = Column::new(pre_bad(name).into(), bad).take(&rows)?;
+    raw.with_column(values)?;
+    raw.with_column(bad)?;
     Ok(())
 }
 

@@ -202,6 +202,22 @@ fn per_check<T: Copy + Default>(
     out
 }
 
+/// A date's month as one number, `year * 12 + month - 1`: cheap to group by.
+fn month_number(date: Expr) -> Expr {
+    date.clone().dt().year() * lit(12) + date.dt().month().cast(DataType::Int32) - lit(1)
+}
+
+/// A [`month_number`] column as `YYYY-MM` texts (for the few grouped rows).
+fn month_texts(df: &DataFrame) -> Result<Vec<String>> {
+    Ok(i64s(df, "month")?
+        .into_iter()
+        .map(|n| {
+            let n = n.unwrap_or(0);
+            format!("{:04}-{:02}", n.div_euclid(12), n.rem_euclid(12) + 1)
+        })
+        .collect())
+}
+
 /// Months `YYYY-MM` from `from` to `to`, inclusive.
 pub fn month_range(from: NaiveDate, to: NaiveDate) -> Vec<String> {
     let mut out = Vec::new();
@@ -250,7 +266,11 @@ pub fn build_with(
     let f = findings
         .clone()
         .lazy()
-        .with_columns([
+        .select([
+            col("check_id"),
+            col("claim_id"),
+            col("provider_id"),
+            col("service_date"),
             cents(col("amount_at_risk")).alias("amount_cents"),
             when(col("payer").fill_null(lit("")).eq(lit("")))
                 .then(lit("(not given)"))
@@ -262,7 +282,11 @@ pub fn build_with(
             [col("check_id")],
             [col("check_id")],
             JoinArgs::new(JoinType::Inner),
-        );
+        )
+        .with_column(month_number(col("service_date")).alias("month"))
+        // Read by a dozen plans below: computed once.
+        .collect()?
+        .lazy();
     // One row per flagged claim, under its first check in catalog order.
     // Sorted once by catalog order, so each claim's first row is its first
     // check (a per-group sort_by is slow over millions of claims).
@@ -278,33 +302,39 @@ pub fn build_with(
             col("provider_id").first(),
             col("payer").first(),
             col("amount_cents").first(),
-        ]);
+        ])
+        .collect()?
+        .lazy();
 
     // ---- providers
     let audited = ctx.audited.clone().select([
-        col("claim_id"),
+        col("__claim"),
         col("provider_id"),
         when(col("payer").fill_null(lit("")).eq(lit("")))
             .then(lit("(not given)"))
             .otherwise(col("payer"))
             .alias("payer"),
         col("service_date"),
+        month_number(col("service_date")).alias("month"),
     ]);
-    // Every audited claim, marked when it holds M62.81.
+    // Every audited claim, marked when it holds M62.81 (computed once: the
+    // provider, month and payer counts all read it).
     let m6281_ids = ctx
         .m6281_claims
         .clone()
-        .select([col("claim_id")])
+        .select([col("__claim")])
         .with_column(lit(true).alias("is_m6281"));
     let base = audited
-        .clone()
         .join(
             m6281_ids,
-            [col("claim_id")],
-            [col("claim_id")],
+            [col("__claim")],
+            [col("__claim")],
             JoinArgs::new(JoinType::Left).with_coalesce(JoinCoalesce::CoalesceColumns),
         )
-        .with_column(col("is_m6281").fill_null(lit(false)));
+        .with_column(col("is_m6281").fill_null(lit(false)))
+        .collect()?
+        .lazy();
+    let audited = base.clone();
     let prov = base
         .clone()
         .group_by([col("provider_id")])
@@ -468,24 +498,23 @@ pub fn build_with(
         (Some(a), Some(b)) => month_range(a, b),
         _ => Vec::new(),
     };
+    // Months as numbers while grouping; as text once grouped.
     let monthly = f
         .clone()
-        .with_column(col("service_date").dt().strftime("%Y-%m").alias("month"))
         .group_by([col("month"), col("check_id")])
         .agg([len().cast(DataType::UInt64).alias("findings")])
         .collect()?;
     let month_claims = audited
         .clone()
-        .with_column(col("service_date").dt().strftime("%Y-%m").alias("month"))
         .group_by([col("month")])
         .agg([len().cast(DataType::UInt64).alias("claims")])
         .collect()?;
-    let mc: BTreeMap<String, u64> = strs(&month_claims, "month")?
+    let mc: BTreeMap<String, u64> = month_texts(&month_claims)?
         .into_iter()
         .zip(u64s(&month_claims, "claims")?)
         .collect();
     let mf = per_check(
-        &strs(&monthly, "month")?,
+        &month_texts(&monthly)?,
         &strs(&monthly, "check_id")?,
         &u64s(&monthly, "findings")?,
         &order,
@@ -576,7 +605,7 @@ pub fn build_with(
 
     // ---- documentation completeness of M62.81 notes
     let facts = ctx.note_facts().select(
-        std::iter::once(col("note_id"))
+        std::iter::once(col("__note"))
             .chain(FACT_COLUMNS.iter().map(|c| col(*c)))
             .collect::<Vec<_>>(),
     );
@@ -584,25 +613,25 @@ pub fn build_with(
         .support
         .clone()
         .join(
-            ctx.audited_m6281().select([col("claim_id")]),
-            [col("claim_id")],
-            [col("claim_id")],
+            ctx.audited_m6281().select([col("__claim")]),
+            [col("__claim")],
+            [col("__claim")],
             JoinArgs::new(JoinType::Semi),
         )
         .join(
             ctx.audited
                 .clone()
-                .select([col("claim_id"), col("provider_id")]),
-            [col("claim_id")],
-            [col("claim_id")],
+                .select([col("__claim"), col("provider_id")]),
+            [col("__claim")],
+            [col("__claim")],
             JoinArgs::new(JoinType::Inner),
         )
-        .select([col("provider_id"), col("note_id")])
+        .select([col("provider_id"), col("__note")])
         .unique(None, UniqueKeepStrategy::Any)
         .join(
             facts,
-            [col("note_id")],
-            [col("note_id")],
+            [col("__note")],
+            [col("__note")],
             JoinArgs::new(JoinType::Inner),
         );
     let counts = || -> Vec<Expr> {
@@ -617,7 +646,7 @@ pub fn build_with(
     let overall = m_notes
         .clone()
         .drop(cols(["provider_id"]))
-        .unique(Some(cols(["note_id"])), UniqueKeepStrategy::Any)
+        .unique(Some(cols(["__note"])), UniqueKeepStrategy::Any)
         .select(counts())
         .collect()?;
     let by_provider = m_notes
@@ -708,9 +737,9 @@ fn cadence(ctx: &CheckContext) -> Result<Cadence> {
                 .dt()
                 .total_days(false)
                 .alias("days_since"),
-            col("claim_id"),
+            col("__claim"),
         ])
-        .sort(["claim_id"], Default::default())
+        .sort(["__claim"], Default::default())
         .collect()?;
     let v = i64s(&since, "visits_since")?;
     let d = i64s(&since, "days_since")?;

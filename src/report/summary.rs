@@ -339,29 +339,23 @@ pub fn input_info(input: &LoadedInput) -> InputInfo {
 }
 
 /// Both inputs' entries; the notes' one counts notes whose claim_id matches no claim.
-pub fn inputs_info(inputs: &crate::audit::Inputs) -> Result<Vec<InputInfo>> {
-    let claim_ids = inputs
-        .claims
-        .data
+pub fn inputs_info(
+    inputs: &crate::audit::Inputs,
+    tables: &crate::model::AuditTables,
+) -> Result<Vec<InputInfo>> {
+    // A note's claim key is set only when its claim_id names a usable claim.
+    let unmatched = tables
+        .note_facts
         .clone()
         .lazy()
-        .select([col("claim_id")])
-        .unique(None, UniqueKeepStrategy::Any);
-    let unmatched = inputs
-        .notes
-        .data
-        .clone()
-        .lazy()
-        .filter(col("claim_id").is_not_null())
-        .select([col("claim_id")])
-        .join(
-            claim_ids,
-            [col("claim_id")],
-            [col("claim_id")],
-            JoinArgs::new(JoinType::Anti),
-        )
+        .filter(col("claim_id").is_not_null().and(col("__claim").is_null()))
+        .select([len()])
         .collect()?
-        .height();
+        .column("len")?
+        .cast(&DataType::UInt64)?
+        .u64()?
+        .get(0)
+        .unwrap_or(0) as usize;
     let mut notes = input_info(&inputs.notes);
     notes.unmatched_claim_id = Some(unmatched);
     Ok(vec![input_info(&inputs.claims), notes])
