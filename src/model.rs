@@ -151,18 +151,36 @@ impl AuditTables {
         // One row per claim. Lines of a claim agree on patient, date and
         // diagnoses (ingest rejects claims whose lines disagree), so any line
         // gives them; the provider is line 1's (the lowest line number).
-        // Lines in line-number order (a stable sort on one integer), so that
-        // the first row of each claim is line 1 and `first()` needs no
-        // per-group sort: per-group sort_by is slow over millions of claims.
-        let first_lines = claims
-            .clone()
-            .lazy()
-            .sort(
+        // Each line gets its claim's key (the claim's rank in claim_id order),
+        // so that the group-by and sorts work on integers, not strings.
+        // Exports usually list claims in claim_id order, each claim's lines
+        // together and in line order: then the key is the run number, the
+        // lines are already in line order, and the group-by takes slices.
+        // Otherwise the keys are ranked through a hash table, and lines are
+        // put in line-number order (a stable sort on one integer) so that the
+        // first row of each claim is line 1 and `first()` needs no per-group
+        // sort (per-group sort_by is slow over millions of claims).
+        let claim_col = claims.column("claim_id")?.str()?;
+        let lines_col = claims.column("line_number")?.i32()?;
+        let (line_keys, in_line_order) = crate::timing::stage("  line keys", || {
+            match run_keys(claim_col, lines_col) {
+                Some((keys, in_line_order)) => (keys, in_line_order),
+                None => (rank_keys(&[claim_col]).remove(0), false),
+            }
+        });
+        let mut lines = claims.clone();
+        lines.with_column(line_keys.with_name("__claim".into()).into_column())?;
+        let mut lines = lines.lazy();
+        if !in_line_order {
+            lines = lines.sort(
                 ["line_number"],
                 SortMultipleOptions::default().with_maintain_order(true),
-            )
-            .group_by([col("claim_id")])
+            );
+        }
+        let first_lines = lines
+            .group_by([col("__claim")])
             .agg([
+                col("claim_id").first(),
                 col("patient_id").first(),
                 col("provider_id").first(),
                 col("service_date").first(),
@@ -174,19 +192,22 @@ impl AuditTables {
                     .alias("amount_cents"),
                 len().cast(DataType::Int32).alias("lines"),
             ])
-            .sort(["claim_id"], Default::default());
-        let first_lines = first_lines.collect()?;
-        // Visits are in claim_id order, so a claim's key is its row.
+            // Keys are dense ranks: after this sort, row i is the claim with key i.
+            .sort(["__claim"], Default::default());
+        let first_lines = crate::timing::stage("  claims", || first_lines.collect())?;
         let claim_ids = first_lines.column("claim_id")?.str()?.clone();
-        let claim_key = UInt32Chunked::from_vec("__claim".into(), (0..first_lines.height() as u32).collect());
         let fact_claims = note_facts.column("claim_id")?.str()?.clone();
-        let fact_claim_key = lookup_keys(&claim_ids, &fact_claims).with_name("__claim".into());
-        let patient_keys = rank_keys(&[
+        let fact_claim_key = crate::timing::stage("  note claim keys", || {
+            lookup_keys(&claim_ids, &fact_claims).with_name("__claim".into())
+        });
+        let (visit_patients, note_patients) = (
             first_lines.column("patient_id")?.str()?,
             note_facts.column("patient_id")?.str()?,
-        ]);
+        );
+        let patient_keys = crate::timing::stage("  patient keys", || {
+            rank_keys(&[visit_patients, note_patients])
+        });
         let mut first_lines = first_lines;
-        first_lines.with_column(claim_key.into_column())?;
         first_lines.with_column(patient_keys[0].clone().with_name("__patient".into()).into_column())?;
         let mut note_facts = note_facts;
         let n_notes = note_facts.height() as u32;
@@ -232,8 +253,8 @@ impl AuditTables {
                     keep_nulls: false,
                 },
             )
-            .select([col("claim_id"), col("position"), col("code"), col("__claim")])
-            .collect()?;
+            .select([col("claim_id"), col("position"), col("code"), col("__claim")]);
+        let claim_dx = crate::timing::stage("  claim_dx", || claim_dx.collect())?;
         Ok(AuditTables {
             claims,
             claim_dx,
@@ -244,19 +265,64 @@ impl AuditTables {
     }
 }
 
-/// Where each value of `values` sits in `keys` (distinct values): its key,
-/// or null when absent or null.
+/// Where each value of `values` sits in `keys` (distinct, ascending, no
+/// nulls): its position, or null when absent or null. Binary search, in
+/// parallel over the values.
 fn lookup_keys(keys: &StringChunked, values: &StringChunked) -> UInt32Chunked {
-    let mut index: PlHashMap<&str, u32> = PlHashMap::with_capacity(keys.len());
-    for (i, k) in keys.iter().enumerate() {
-        if let Some(k) = k {
-            index.insert(k, i as u32);
+    use rayon::prelude::*;
+    let keys = keys.rechunk();
+    let keys = keys.downcast_as_array();
+    let find = |v: &str| -> Option<u32> {
+        let (mut lo, mut hi) = (0usize, keys.len());
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            match keys.value(mid).cmp(v) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return Some(mid as u32),
+            }
         }
+        None
+    };
+    let values = values.rechunk();
+    let values = values.downcast_as_array();
+    let found: Vec<Option<u32>> = (0..values.len())
+        .into_par_iter()
+        .with_min_len(4096)
+        .map(|i| values.get(i).and_then(find))
+        .collect();
+    found.into_iter().collect()
+}
+
+/// Claim keys without hashing, when lines come in runs of one claim_id with
+/// the ids strictly increasing from run to run: the key is the run number
+/// (which is then also the claim's rank in claim_id order). Also says
+/// whether every run's line numbers increase. None for any other layout.
+fn run_keys(claim_ids: &StringChunked, line_numbers: &Int32Chunked) -> Option<(UInt32Chunked, bool)> {
+    let ids = claim_ids.rechunk();
+    let ids = ids.downcast_as_array();
+    let lines = line_numbers.rechunk();
+    let lines = lines.downcast_as_array();
+    let mut keys: Vec<u32> = Vec::with_capacity(ids.len());
+    let mut in_line_order = true;
+    let mut key = 0u32;
+    for i in 0..ids.len() {
+        let id = ids.get(i)?;
+        if i > 0 {
+            let prev = ids.get(i - 1)?;
+            if id == prev {
+                in_line_order &= lines.get(i) > lines.get(i - 1);
+            } else if id > prev {
+                key += 1;
+            } else {
+                return None;
+            }
+        }
+        keys.push(key);
     }
-    values
-        .iter()
-        .map(|v| v.and_then(|v| index.get(v).copied()))
-        .collect()
+    let mut keys = UInt32Chunked::from_vec("__claim".into(), keys);
+    keys.set_sorted_flag(polars::series::IsSorted::Ascending);
+    Some((keys, in_line_order))
 }
 
 /// Dense keys for the values of several columns, shared across them and in
@@ -307,6 +373,19 @@ mod tests {
         let k = rank_keys(&[&a, &b]);
         let got: Vec<Vec<Option<u32>>> = k.iter().map(|c| c.iter().collect()).collect();
         assert_eq!(got, [vec![Some(2), Some(0), None, Some(2)], vec![Some(1), Some(0)]]);
+    }
+
+    #[test]
+    fn run_keys_number_increasing_runs_and_refuse_other_layouts() {
+        let lines = |v: &[i32]| Int32Chunked::from_slice("".into(), v);
+        let (k, ordered) =
+            run_keys(&ca(&[Some("A"), Some("A"), Some("B"), Some("C")]), &lines(&[1, 2, 1, 1])).unwrap();
+        assert_eq!(k.iter().collect::<Vec<_>>(), [Some(0), Some(0), Some(1), Some(2)]);
+        assert!(ordered);
+        let (_, ordered) = run_keys(&ca(&[Some("A"), Some("A")]), &lines(&[2, 1])).unwrap();
+        assert!(!ordered, "line 2 before line 1");
+        assert!(run_keys(&ca(&[Some("B"), Some("A")]), &lines(&[1, 1])).is_none());
+        assert!(run_keys(&ca(&[Some("A"), Some("B"), Some("A")]), &lines(&[1, 1, 2])).is_none());
     }
 
     #[test]

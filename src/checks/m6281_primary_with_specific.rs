@@ -37,19 +37,21 @@ pub fn findings(ctx: &CheckContext) -> PolarsResult<LazyFrame> {
         .when(in_group(code.clone(), &g.neurological))
         .then(lit("neurological"))
         .otherwise(lit(LiteralValue::untyped_null()).cast(DataType::String));
-    let specific = ctx
-        .claim_dx()
-        .with_column(group.alias("group"))
-        .filter(col("group").is_not_null());
-    Ok(ctx
+    // Only the codes of claims with M62.81 first are classified.
+    let m6281_first = ctx
         .audited_m6281()
         .filter(col("m6281_position").eq(lit(1)))
+        .select([col("__claim")]);
+    Ok(ctx
+        .claim_dx()
         .join(
-            specific,
+            m6281_first,
             [col("__claim")],
             [col("__claim")],
-            JoinArgs::new(JoinType::Inner),
+            JoinArgs::new(JoinType::Semi),
         )
+        .with_column(group.alias("group"))
+        .filter(col("group").is_not_null())
         .select([
             col("__claim"),
             concat_str(

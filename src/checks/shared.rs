@@ -206,12 +206,23 @@ pub fn asof_backward(
 }
 
 /// True when `code` starts with any prefix of the group (prefixes are normalised).
+/// One anchored regular expression of all prefixes: one pass over the
+/// codes, where a `starts_with` per prefix would be one pass each.
 pub fn in_group(code: Expr, prefixes: &[String]) -> Expr {
-    prefixes
+    let alternatives: Vec<String> = prefixes
         .iter()
-        .map(|p| code.clone().str().starts_with(lit(normalize_code(p))))
-        .reduce(|a, b| a.or(b))
-        .unwrap_or(lit(false))
+        .map(|p| regex::escape(&normalize_code(p)))
+        .filter(|p| !p.is_empty())
+        .collect();
+    if alternatives.len() < prefixes.len() {
+        return lit(true).and(code.is_not_null()); // an empty prefix: every code
+    }
+    if alternatives.is_empty() {
+        return lit(false);
+    }
+    code.str()
+        .contains(lit(format!("^(?:{})", alternatives.join("|"))), true)
+        .fill_null(lit(false))
 }
 
 /// True when the CPT lies in one of the configured codes or ranges.

@@ -283,10 +283,9 @@ pub fn build_with(
             [col("check_id")],
             JoinArgs::new(JoinType::Inner),
         )
-        .with_column(month_number(col("service_date")).alias("month"))
-        // Read by a dozen plans below: computed once.
-        .collect()?
-        .lazy();
+        .with_column(month_number(col("service_date")).alias("month"));
+    // Read by a dozen plans below: computed once.
+    let f = crate::timing::stage("  aggregates: findings", || f.collect())?.lazy();
     // One row per flagged claim, under its first check in catalog order.
     // Sorted once by catalog order, so each claim's first row is its first
     // check (a per-group sort_by is slow over millions of claims).
@@ -331,9 +330,8 @@ pub fn build_with(
             [col("__claim")],
             JoinArgs::new(JoinType::Left).with_coalesce(JoinCoalesce::CoalesceColumns),
         )
-        .with_column(col("is_m6281").fill_null(lit(false)))
-        .collect()?
-        .lazy();
+        .with_column(col("is_m6281").fill_null(lit(false)));
+    let base = crate::timing::stage("  aggregates: audited claims", || base.collect())?.lazy();
     let audited = base.clone();
     let prov = base
         .clone()
@@ -403,8 +401,8 @@ pub fn build_with(
     .sort_by_exprs(
         [col("amount_cents"), col("provider_id")],
         SortMultipleOptions::default().with_order_descending_multi([true, false]),
-    )
-    .collect()?;
+    );
+    let prov_df = crate::timing::stage("  aggregates: providers", || prov_df.collect())?;
     let prov_checks = f
         .clone()
         .group_by([col("provider_id"), col("check_id")])
@@ -601,7 +599,7 @@ pub fn build_with(
         .collect();
 
     // ---- reassessment cadence (same counting as m6281-no-reassessment)
-    let cadence = cadence(&ctx)?;
+    let cadence = crate::timing::stage("  aggregates: cadence", || cadence(ctx))?;
 
     // ---- documentation completeness of M62.81 notes
     let facts = ctx.note_facts().select(
@@ -643,6 +641,7 @@ pub fn build_with(
             )
             .collect()
     };
+    let m_notes = crate::timing::stage("  aggregates: m62.81 notes", || m_notes.collect())?.lazy();
     let overall = m_notes
         .clone()
         .drop(cols(["provider_id"]))
