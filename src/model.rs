@@ -388,6 +388,70 @@ mod tests {
         assert!(run_keys(&ca(&[Some("A"), Some("B"), Some("A")]), &lines(&[1, 1, 2])).is_none());
     }
 
+    /// Claim lines (claim, line, payer, amount) of three claims, in the given row order.
+    fn tables_of(order: &[usize]) -> AuditTables {
+        let rows = [
+            ("C1", 1, None, 100i64),
+            ("C1", 2, Some("ACME"), 50),
+            ("C2", 1, Some("MEDICARE"), 70),
+            ("C3", 2, Some("LATE"), 10),
+            ("C3", 1, None, 20),
+        ];
+        let r: Vec<_> = order.iter().map(|&i| rows[i]).collect();
+        let n = r.len();
+        let d = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).unwrap();
+        let claims = df!(
+            "claim_id" => r.iter().map(|x| x.0).collect::<Vec<_>>(),
+            "line_number" => r.iter().map(|x| x.1).collect::<Vec<i32>>(),
+            "patient_id" => vec!["P"; n],
+            "provider_id" => r.iter().map(|x| format!("D{}", x.1)).collect::<Vec<_>>(),
+            "service_date" => vec![d; n],
+            "cpt_code" => vec!["97110"; n],
+            "modifiers" => vec![None::<&str>; n],
+            "units" => vec![1i32; n],
+            "charge_cents" => r.iter().map(|x| x.3).collect::<Vec<_>>(),
+            "paid_cents" => vec![None::<i64>; n],
+            "payer" => r.iter().map(|x| x.2).collect::<Vec<_>>(),
+            "dx_codes" => vec!["M6281;R531"; n],
+            "dx_pointers" => vec![None::<&str>; n],
+        )
+        .unwrap();
+        let notes = df!(
+            "note_id" => ["N1"], "patient_id" => ["P"], "note_date" => [d],
+            "note_type" => [None::<&str>], "claim_id" => [Some("C3")],
+            "provider_id" => [None::<&str>], "text" => ["x"],
+        )
+        .unwrap();
+        let facts = crate::evidence::note_facts(
+            notes.clone().lazy(),
+            &crate::config::Config::default().evidence,
+        )
+        .collect()
+        .unwrap();
+        AuditTables::build(claims, notes, facts, Period::ALL).unwrap()
+    }
+
+    #[test]
+    fn visits_do_not_depend_on_the_order_of_lines() {
+        let ordered = tables_of(&[0, 1, 2, 4, 3]); // runs in claim and line order: no hashing
+        let lines_out_of_order = tables_of(&[0, 1, 2, 3, 4]);
+        let shuffled = tables_of(&[3, 2, 0, 4, 1]);
+        for t in [&lines_out_of_order, &shuffled] {
+            assert!(t.visits.equals_missing(&ordered.visits), "{}", t.visits);
+            assert!(t.claim_dx.equals_missing(&ordered.claim_dx));
+            assert!(t.note_facts.equals_missing(&ordered.note_facts));
+        }
+        let v = &ordered.visits;
+        let strs = |c: &str| -> Vec<String> {
+            v.column(c).unwrap().str().unwrap().iter().map(|x| x.unwrap().to_string()).collect()
+        };
+        assert_eq!(strs("claim_id"), ["C1", "C2", "C3"]);
+        assert_eq!(strs("provider_id"), ["D1", "D1", "D1"], "line 1's provider");
+        assert_eq!(strs("payer"), ["ACME", "MEDICARE", "LATE"], "first known payer in line order");
+        let keys: Vec<_> = ordered.note_facts.column("__claim").unwrap().u32().unwrap().iter().collect();
+        assert_eq!(keys, [Some(2)]);
+    }
+
     #[test]
     fn lookup_keys_are_positions_or_null() {
         let keys = ca(&[Some("C1"), Some("C2")]);
