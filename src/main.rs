@@ -5,6 +5,9 @@ use clap::Parser;
 use claims_audit::cli::{Cli, Command};
 use claims_audit::error::{InputError, exit, install_panic_hook, safe_message};
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let cli = Cli::parse();
     install_panic_hook();
