@@ -14,7 +14,8 @@ For each size (claim lines; notes in proportion) and format, on the same generat
    memory-mapped input files) are recorded, with the load average before each run.
 
 Tools: `floor` = `claims-audit validate` (read + parse + validate only), `claims-audit` = `run`
-(the full audit with its report), `duckdb` = peers/duckdb_checks.py, `polars` =
+(the full audit with its report; the eight built-in checks, as the peers, without the custom SQL
+checks of queries/checks), `duckdb` = peers/duckdb_checks.py, `polars` =
 peers/polars_checks.py. Results go to --results (JSON lines) and a Markdown table to stdout.
 """
 from __future__ import annotations
@@ -38,12 +39,15 @@ PY = sys.executable
 def commands(tool: str, claims: Path, notes: Path, out: Path) -> list[str]:
     if tool == "floor":
         return [str(BIN), "validate", "--claims", str(claims), "--notes", str(notes)]
+    # The eight built-in checks only, as the peers run (no custom SQL checks from queries/checks).
+    same_checks = ["--checks-dir", str(ROOT / "benches" / "no_custom_checks")]
     if tool == "claims-audit":
-        return [str(BIN), "run", "--claims", str(claims), "--notes", str(notes), "--out", str(out), "-q"]
+        return [str(BIN), "run", "--claims", str(claims), "--notes", str(notes), "--out", str(out), "-q",
+                *same_checks]
     if tool == "before":
         # an earlier build (CLAIMS_AUDIT_BEFORE_BIN), for before/after numbers
         return [os.environ["CLAIMS_AUDIT_BEFORE_BIN"], "run", "--claims", str(claims), "--notes", str(notes),
-                "--out", str(out), "-q"]
+                "--out", str(out), "-q", *same_checks]
     if tool == "duckdb":
         return [PY, str(ROOT / "benches/peers/duckdb_checks.py"), "--claims", str(claims), "--notes", str(notes),
                 "--out", str(out)]

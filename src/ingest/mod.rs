@@ -52,7 +52,7 @@ pub struct LoadedInput {
     pub files: Vec<PathBuf>,
     pub sha256: String,
     pub rows_read: usize,
-    /// Usable rows, typed as `model` documents (plus `__file`, `__row`).
+    /// Usable rows, typed as `model` documents.
     pub data: DataFrame,
     /// Rejected rows: file, row, column, reason.
     pub rejects: DataFrame,
@@ -106,6 +106,8 @@ pub fn load(
     }
     let rows_read = raw.height();
     let (data, rejects) = crate::timing::stage("  validate", || validate(kind, raw))?;
+    // Where each row came from matters only for rejects, which are made now.
+    let data = data.drop_many(["__file", "__row"]);
     Ok(LoadedInput {
         kind,
         path: path.to_path_buf(),
