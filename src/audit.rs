@@ -57,6 +57,17 @@ pub fn drop_note_text(inputs: &mut Inputs, tables: &mut AuditTables) -> PolarsRe
     Ok(())
 }
 
+/// The claim-line columns the built-in checks read (m6281-neuro-cpt-undistinguished).
+pub const CLAIM_LINE_COLUMNS_READ: [&str; 3] = ["claim_id", "line_number", "cpt_code"];
+
+/// Frees the claim-line columns no check reads, once the model (visits,
+/// claim_dx) is built from them.
+pub fn slim_claim_lines(inputs: &mut Inputs, tables: &mut AuditTables) -> PolarsResult<()> {
+    inputs.claims.data = inputs.claims.data.select(CLAIM_LINE_COLUMNS_READ)?;
+    tables.claims = tables.claims.select(CLAIM_LINE_COLUMNS_READ)?;
+    Ok(())
+}
+
 /// Runs `checks` over the tables: the findings frame, sorted.
 pub fn run_checks(
     tables: &AuditTables,

@@ -254,9 +254,10 @@ fn into_check(shown: &str, header: &Header, text: String, has_evidence: bool) ->
     let file = shown.to_string();
     let default_evidence = format!("returned by custom check {file}");
     // validated: the query parses
-    let reads_notes = sql::tables_read(&text).is_ok_and(|t| sql::reads(&t, "notes"));
+    let read = sql::tables_read(&text).unwrap_or_default();
     CheckInfo {
-        reads_notes,
+        reads_notes: sql::reads(&read, "notes"),
+        reads_claims: sql::reads(&read, "claims"),
         id,
         severity,
         scope,

@@ -78,6 +78,9 @@ pub struct CheckInfo {
     /// Reads the `notes` table (its text): when no check does, the audit
     /// frees the note text once the evidence pass has read it.
     pub reads_notes: bool,
+    /// Reads the `claims` table: when no check does, the audit keeps only the
+    /// claim-line columns the built-in checks read.
+    pub reads_claims: bool,
 }
 
 impl CheckInfo {
@@ -112,6 +115,7 @@ macro_rules! check {
             source: include_str!($file),
             run: Box::new($module::findings),
             reads_notes: false,
+            reads_claims: false,
         }
     };
 }

@@ -190,9 +190,18 @@ fn read_raw(
         "; the first line names none of the expected columns (no header line? or columns named otherwise: see --mapping)".to_string()
     };
     let mut exprs = Vec::new();
+    // Native dates are written as text after reading, once per distinct day.
+    let mut native_dates: Vec<(&str, DataType)> = Vec::new();
     for spec in kind.columns() {
         let source = Mapping::source_name(mapping, spec.name);
         let expr = match find(source) {
+            Some(orig)
+                if matches!(spec.kind, Kind::Date | Kind::Text)
+                    && matches!(schema.get(&orig), Some(DataType::Date | DataType::Datetime(_, _))) =>
+            {
+                native_dates.push((spec.name, schema.get(&orig).unwrap().clone()));
+                col(orig.as_str())
+            }
             Some(orig) => text_column(&shown, &orig, schema.get(&orig).unwrap(), spec)?,
             None if spec.name == "dx_codes" => dx_columns(&shown, mapping, &schema, &find)?,
             None if spec.required => {
@@ -224,10 +233,44 @@ fn read_raw(
         )?;
         lf = lf.filter(all_empty.not());
     }
-    match lf.select(exprs).collect() {
-        Ok(df) => Ok(df),
+    let mut df = match lf.select(exprs).collect() {
+        Ok(df) => df,
         Err(e) => input_error!("{}", read_error(file, format, &e)),
+    };
+    for (name, dtype) in native_dates {
+        let text = dates_as_text(df.column(name)?, &dtype)?;
+        df.with_column(text.with_name(name.into()))?;
     }
+    Ok(df)
+}
+
+/// A native Date or Datetime column as [`date_text`] writes it, computed
+/// once per distinct value (a column holds few distinct days) and spread
+/// back to every row: formatting every row's date was most of a Parquet read.
+fn dates_as_text(c: &Column, dtype: &DataType) -> PolarsResult<Column> {
+    let phys = c.to_physical_repr().cast(&DataType::Int64)?;
+    let phys = phys.i64()?;
+    let mut index: PlHashMap<Option<i64>, IdxSize> = PlHashMap::new();
+    let mut distinct: Vec<Option<i64>> = Vec::new();
+    let rows: Vec<IdxSize> = phys
+        .iter()
+        .map(|v| {
+            *index.entry(v).or_insert_with(|| {
+                distinct.push(v);
+                (distinct.len() - 1) as IdxSize
+            })
+        })
+        .collect();
+    let values = Series::new("v".into(), distinct);
+    let values = match dtype {
+        DataType::Date => values.cast(&DataType::Int32)?.cast(dtype)?,
+        _ => values.cast(dtype)?,
+    };
+    let text = DataFrame::new_infer_height(vec![values.into_column()])?
+        .lazy()
+        .select([date_text(col("v"), dtype).alias("v")])
+        .collect()?;
+    text.column("v")?.take(&IdxCa::from_vec("".into(), rows))
 }
 
 /// `dx1`..`dx12` joined with `;` (empty cells skipped), or a missing-column error.
@@ -559,6 +602,9 @@ fn consistent(kind: InputKind, df: &DataFrame) -> PolarsResult<bool> {
             return Ok(ok);
         }
     }
+    if kind == InputKind::Notes && strictly_increasing(df.column("note_id")?.str()?) {
+        return Ok(true); // ids in increasing order are distinct: no hash set of every id
+    }
     let one = |c: &str| col(c).n_unique().eq(lit(1u32));
     let ok = match kind {
         InputKind::Notes => df
@@ -580,6 +626,19 @@ fn consistent(kind: InputKind, df: &DataFrame) -> PolarsResult<bool> {
     }
     .collect()?;
     Ok(ok.column("ok")?.bool()?.get(0).unwrap_or(true))
+}
+
+/// True when every value is present and greater than the one before.
+fn strictly_increasing(ca: &StringChunked) -> bool {
+    let mut prev: Option<&str> = None;
+    for v in ca.iter() {
+        match (prev, v) {
+            (_, None) => return false,
+            (Some(p), Some(v)) if v <= p => return false,
+            (_, v) => prev = v,
+        }
+    }
+    true
 }
 
 /// The same answer as [`consistent`] for claims, in one pass, when each

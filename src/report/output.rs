@@ -26,7 +26,7 @@ use polars::prelude::*;
 use crate::input_error;
 
 /// One file of the run folder, produced by a writer closure.
-pub type FileWriter<'a> = Box<dyn FnOnce(&Path) -> Result<()> + 'a>;
+pub type FileWriter<'a> = Box<dyn FnOnce(&Path) -> Result<()> + Send + 'a>;
 
 /// Test hook: milliseconds to sleep after every file is written and before
 /// the swap, announced on stderr, so a test can kill the run right there.
@@ -64,8 +64,12 @@ pub fn write_run_folder(out: &Path, writers: Vec<FileWriter>) -> Result<()> {
     }
     create_private_dir(&tmp)?;
     let guard = RemoveOnDrop(tmp.clone());
-    for writer in writers {
-        writer(&tmp)?;
+    // The files are independent: written side by side; the first failure
+    // in writer order is the one reported.
+    {
+        use rayon::prelude::*;
+        let results: Vec<Result<()>> = writers.into_par_iter().map(|w| w(&tmp)).collect();
+        results.into_iter().collect::<Result<()>>()?;
     }
     sync_tree(&tmp)?;
     if let Some(ms) = std::env::var(TEST_PAUSE_ENV)
