@@ -253,7 +253,7 @@ fn into_check(shown: &str, header: &Header, text: String, has_evidence: bool) ->
     let source: String = doc.lines().map(|l| format!("//! {l}\n")).collect();
     let file = shown.to_string();
     let default_evidence = format!("returned by custom check {file}");
-    // validated: the query parses
+    // (validate_query has parsed it: the table list is known)
     let read = sql::tables_read(&text).unwrap_or_default();
     CheckInfo {
         reads_notes: sql::reads(&read, "notes"),
