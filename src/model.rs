@@ -162,12 +162,11 @@ impl AuditTables {
         // sort (per-group sort_by is slow over millions of claims).
         let claim_col = claims.column("claim_id")?.str()?;
         let lines_col = claims.column("line_number")?.i32()?;
-        let (line_keys, in_line_order) = crate::timing::stage("  line keys", || {
-            match run_keys(claim_col, lines_col) {
+        let (line_keys, in_line_order) =
+            crate::timing::stage("  line keys", || match run_keys(claim_col, lines_col) {
                 Some((keys, in_line_order)) => (keys, in_line_order),
                 None => (rank_keys(&[claim_col]).remove(0), false),
-            }
-        });
+            });
         let mut lines = claims.clone();
         lines.with_column(line_keys.with_name("__claim".into()).into_column())?;
         let mut lines = lines.lazy();
@@ -208,12 +207,24 @@ impl AuditTables {
             rank_keys(&[visit_patients, note_patients])
         });
         let mut first_lines = first_lines;
-        first_lines.with_column(patient_keys[0].clone().with_name("__patient".into()).into_column())?;
+        first_lines.with_column(
+            patient_keys[0]
+                .clone()
+                .with_name("__patient".into())
+                .into_column(),
+        )?;
         let mut note_facts = note_facts;
         let n_notes = note_facts.height() as u32;
-        note_facts.with_column(UInt32Chunked::from_vec("__note".into(), (0..n_notes).collect()).into_column())?;
+        note_facts.with_column(
+            UInt32Chunked::from_vec("__note".into(), (0..n_notes).collect()).into_column(),
+        )?;
         note_facts.with_column(fact_claim_key.into_column())?;
-        note_facts.with_column(patient_keys[1].clone().with_name("__patient".into()).into_column())?;
+        note_facts.with_column(
+            patient_keys[1]
+                .clone()
+                .with_name("__patient".into())
+                .into_column(),
+        )?;
         let first_lines = first_lines.lazy();
         let visits = first_lines
             .clone()
@@ -253,7 +264,12 @@ impl AuditTables {
                     keep_nulls: false,
                 },
             )
-            .select([col("claim_id"), col("position"), col("code"), col("__claim")]);
+            .select([
+                col("claim_id"),
+                col("position"),
+                col("code"),
+                col("__claim"),
+            ]);
         let claim_dx = crate::timing::stage("  claim_dx", || claim_dx.collect())?;
         Ok(AuditTables {
             claims,
@@ -298,7 +314,10 @@ fn lookup_keys(keys: &StringChunked, values: &StringChunked) -> UInt32Chunked {
 /// the ids strictly increasing from run to run: the key is the run number
 /// (which is then also the claim's rank in claim_id order). Also says
 /// whether every run's line numbers increase. None for any other layout.
-fn run_keys(claim_ids: &StringChunked, line_numbers: &Int32Chunked) -> Option<(UInt32Chunked, bool)> {
+fn run_keys(
+    claim_ids: &StringChunked,
+    line_numbers: &Int32Chunked,
+) -> Option<(UInt32Chunked, bool)> {
     let ids = claim_ids.rechunk();
     let ids = ids.downcast_as_array();
     let lines = line_numbers.rechunk();
@@ -372,15 +391,27 @@ mod tests {
         let b = ca(&[Some("P05"), Some("P02")]);
         let k = rank_keys(&[&a, &b]);
         let got: Vec<Vec<Option<u32>>> = k.iter().map(|c| c.iter().collect()).collect();
-        assert_eq!(got, [vec![Some(2), Some(0), None, Some(2)], vec![Some(1), Some(0)]]);
+        assert_eq!(
+            got,
+            [
+                vec![Some(2), Some(0), None, Some(2)],
+                vec![Some(1), Some(0)]
+            ]
+        );
     }
 
     #[test]
     fn run_keys_number_increasing_runs_and_refuse_other_layouts() {
         let lines = |v: &[i32]| Int32Chunked::from_slice("".into(), v);
-        let (k, ordered) =
-            run_keys(&ca(&[Some("A"), Some("A"), Some("B"), Some("C")]), &lines(&[1, 2, 1, 1])).unwrap();
-        assert_eq!(k.iter().collect::<Vec<_>>(), [Some(0), Some(0), Some(1), Some(2)]);
+        let (k, ordered) = run_keys(
+            &ca(&[Some("A"), Some("A"), Some("B"), Some("C")]),
+            &lines(&[1, 2, 1, 1]),
+        )
+        .unwrap();
+        assert_eq!(
+            k.iter().collect::<Vec<_>>(),
+            [Some(0), Some(0), Some(1), Some(2)]
+        );
         assert!(ordered);
         let (_, ordered) = run_keys(&ca(&[Some("A"), Some("A")]), &lines(&[2, 1])).unwrap();
         assert!(!ordered, "line 2 before line 1");
@@ -443,12 +474,29 @@ mod tests {
         }
         let v = &ordered.visits;
         let strs = |c: &str| -> Vec<String> {
-            v.column(c).unwrap().str().unwrap().iter().map(|x| x.unwrap().to_string()).collect()
+            v.column(c)
+                .unwrap()
+                .str()
+                .unwrap()
+                .iter()
+                .map(|x| x.unwrap().to_string())
+                .collect()
         };
         assert_eq!(strs("claim_id"), ["C1", "C2", "C3"]);
         assert_eq!(strs("provider_id"), ["D1", "D1", "D1"], "line 1's provider");
-        assert_eq!(strs("payer"), ["ACME", "MEDICARE", "LATE"], "first known payer in line order");
-        let keys: Vec<_> = ordered.note_facts.column("__claim").unwrap().u32().unwrap().iter().collect();
+        assert_eq!(
+            strs("payer"),
+            ["ACME", "MEDICARE", "LATE"],
+            "first known payer in line order"
+        );
+        let keys: Vec<_> = ordered
+            .note_facts
+            .column("__claim")
+            .unwrap()
+            .u32()
+            .unwrap()
+            .iter()
+            .collect();
         assert_eq!(keys, [Some(2)]);
     }
 
@@ -456,7 +504,9 @@ mod tests {
     fn lookup_keys_are_positions_or_null() {
         let keys = ca(&[Some("C1"), Some("C2")]);
         let got: Vec<Option<u32>> =
-            lookup_keys(&keys, &ca(&[Some("C2"), None, Some("C9"), Some("C1")])).iter().collect();
+            lookup_keys(&keys, &ca(&[Some("C2"), None, Some("C9"), Some("C1")]))
+                .iter()
+                .collect();
         assert_eq!(got, [Some(1), None, None, Some(0)]);
     }
 }

@@ -44,7 +44,8 @@ pub fn findings(ctx: &CheckContext) -> PolarsResult<LazyFrame> {
         // Claim lines carry claim_id only: the few neuromuscular lines are
         // matched to the audited M62.81 claims by id, which gives their key.
         .join(
-            ctx.audited_m6281().select([col("claim_id"), col("__claim")]),
+            ctx.audited_m6281()
+                .select([col("claim_id"), col("__claim")]),
             [col("claim_id")],
             [col("claim_id")],
             JoinArgs::new(JoinType::Inner),

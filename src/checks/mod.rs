@@ -214,14 +214,12 @@ pub fn run_all(ctx: &CheckContext, checks: &[CheckInfo]) -> PolarsResult<DataFra
             // Profiling only: each check's plan collected on its own.
             crate::timing::stage(&format!("  run {}", check.id), || lf.clone().collect())?;
         }
-        parts.push(
-            shared::per_claim(keyed(ctx, lf)?).with_columns([
-                lit(check.id).alias("check_id"),
-                lit(check.severity.as_str()).alias("severity"),
-                lit(check.severity.rank()).alias("__severity_rank"),
-                lit(check.rule).alias("rule"),
-            ]),
-        );
+        parts.push(shared::per_claim(keyed(ctx, lf)?).with_columns([
+            lit(check.id).alias("check_id"),
+            lit(check.severity.as_str()).alias("severity"),
+            lit(check.severity.rank()).alias("__severity_rank"),
+            lit(check.rule).alias("rule"),
+        ]));
     }
     findings_frame(ctx, parts)
 }

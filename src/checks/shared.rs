@@ -101,7 +101,12 @@ impl<'a> CheckContext<'a> {
     pub fn audited_m6281(&self) -> LazyFrame {
         self.audited
             .clone()
-            .select([col("claim_id"), col("__claim"), col("__patient"), col("service_date")])
+            .select([
+                col("claim_id"),
+                col("__claim"),
+                col("__patient"),
+                col("service_date"),
+            ])
             .join(
                 self.m6281_claims.clone(),
                 [col("__claim")],
@@ -161,10 +166,7 @@ fn number_m6281_visits(ctx: &CheckContext) -> PolarsResult<(LazyFrame, LazyFrame
             JoinArgs::new(JoinType::Inner),
         )
         // Keys sort as the ids they stand for: this is (patient, date, claim_id) order.
-        .sort(
-            ["__patient", "service_date", "__claim"],
-            Default::default(),
-        )
+        .sort(["__patient", "service_date", "__claim"], Default::default())
         .with_column(
             (int_range(lit(0), len(), 1, DataType::Int64).over([col("__patient")])? + lit(1i64))
                 .alias("visit_no"),
@@ -212,11 +214,8 @@ pub fn in_group(code: Expr, prefixes: &[String]) -> Expr {
     let alternatives: Vec<String> = prefixes
         .iter()
         .map(|p| regex::escape(&normalize_code(p)))
-        .filter(|p| !p.is_empty())
         .collect();
-    if alternatives.len() < prefixes.len() {
-        return lit(true).and(code.is_not_null()); // an empty prefix: every code
-    }
+    // (Config accepts only non-empty alphanumeric prefixes.)
     if alternatives.is_empty() {
         return lit(false);
     }

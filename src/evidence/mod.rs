@@ -229,10 +229,10 @@ impl Rule {
         patterns: &[String],
         needs: Option<&str>,
     ) -> Result<Rule, regex::Error> {
-        // One pass of all masks finds the first that matches; the masks
-        // before it cannot match and are skipped (most notes match none of
-        // the negation/question masks, and few match the first grade masks).
-        let set = if masks.len() > 1 {
+        // Worth it where masks rarely match (negations, questions): then one
+        // pass replaces them all. Look-alike grades (5/10, dates) are common,
+        // so the grade masks are applied one by one.
+        let set = if masks.len() > 1 && with != " " {
             Some(regex::RegexSet::new(
                 masks.iter().map(|m| format!("(?i){m}")),
             )?)

@@ -197,7 +197,10 @@ fn read_raw(
         let expr = match find(source) {
             Some(orig)
                 if matches!(spec.kind, Kind::Date | Kind::Text)
-                    && matches!(schema.get(&orig), Some(DataType::Date | DataType::Datetime(_, _))) =>
+                    && matches!(
+                        schema.get(&orig),
+                        Some(DataType::Date | DataType::Datetime(_, _))
+                    ) =>
             {
                 native_dates.push((spec.name, schema.get(&orig).unwrap().clone()));
                 col(orig.as_str())
@@ -249,18 +252,7 @@ fn read_raw(
 /// back to every row: formatting every row's date was most of a Parquet read.
 fn dates_as_text(c: &Column, dtype: &DataType) -> PolarsResult<Column> {
     let phys = c.to_physical_repr().cast(&DataType::Int64)?;
-    let phys = phys.i64()?;
-    let mut index: PlHashMap<Option<i64>, IdxSize> = PlHashMap::new();
-    let mut distinct: Vec<Option<i64>> = Vec::new();
-    let rows: Vec<IdxSize> = phys
-        .iter()
-        .map(|v| {
-            *index.entry(v).or_insert_with(|| {
-                distinct.push(v);
-                (distinct.len() - 1) as IdxSize
-            })
-        })
-        .collect();
+    let (distinct, rows) = parse::distinct_rows(phys.i64()?.iter(), None).expect("no limit");
     let values = Series::new("v".into(), distinct);
     let values = match dtype {
         DataType::Date => values.cast(&DataType::Int32)?.cast(dtype)?,
@@ -270,7 +262,7 @@ fn dates_as_text(c: &Column, dtype: &DataType) -> PolarsResult<Column> {
         .lazy()
         .select([date_text(col("v"), dtype).alias("v")])
         .collect()?;
-    text.column("v")?.take(&IdxCa::from_vec("".into(), rows))
+    text.column("v")?.take(&rows)
 }
 
 /// `dx1`..`dx12` joined with `;` (empty cells skipped), or a missing-column error.
@@ -564,25 +556,16 @@ fn per_distinct(
     p: &parse::Parsed,
 ) -> PolarsResult<Option<(Column, Column)>> {
     let ca = raw.column(name)?.str()?.clone();
-    let mut index: PlHashMap<Option<&str>, IdxSize> = PlHashMap::new();
-    let mut distinct: Vec<Option<&str>> = Vec::new();
-    let mut rows: Vec<IdxSize> = Vec::with_capacity(ca.len());
-    for v in ca.iter() {
-        let k = *index.entry(v).or_insert_with(|| {
-            distinct.push(v);
-            (distinct.len() - 1) as IdxSize
-        });
-        rows.push(k);
-        if distinct.len() * 4 > ca.len().max(1000) {
-            return Ok(None);
-        }
-    }
+    // Mostly distinct values: nothing to gain.
+    let Some((distinct, rows)) = parse::distinct_rows(ca.iter(), Some(ca.len().max(1000) / 4))
+    else {
+        return Ok(None);
+    };
     let small = DataFrame::new_infer_height(vec![Column::new(name.into(), distinct)])?;
     let eval = small
         .lazy()
         .select([p.value.clone().alias("v"), p.bad.clone().alias("b")])
         .collect()?;
-    let rows = IdxCa::from_vec("".into(), rows);
     Ok(Some((
         eval.column("v")?.take(&rows)?,
         eval.column("b")?.take(&rows)?,

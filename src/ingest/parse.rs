@@ -130,6 +130,29 @@ pub fn is_clean(ca: &StringChunked) -> bool {
     })
 }
 
+/// The distinct values of a column in order of first appearance, and for
+/// each row the index of its value (to spread a per-distinct result back
+/// with `take`). None as soon as more than `max_distinct` values are seen.
+pub fn distinct_rows<K: std::hash::Hash + Eq + Copy>(
+    values: impl ExactSizeIterator<Item = K>,
+    max_distinct: Option<usize>,
+) -> Option<(Vec<K>, IdxCa)> {
+    let mut index: PlHashMap<K, IdxSize> = PlHashMap::new();
+    let mut distinct: Vec<K> = Vec::new();
+    let mut rows: Vec<IdxSize> = Vec::with_capacity(values.len());
+    for v in values {
+        let k = *index.entry(v).or_insert_with(|| {
+            distinct.push(v);
+            (distinct.len() - 1) as IdxSize
+        });
+        rows.push(k);
+        if max_distinct.is_some_and(|m| distinct.len() > m) {
+            return None;
+        }
+    }
+    Some((distinct, IdxCa::from_vec("".into(), rows)))
+}
+
 /// Adds the trimmed, normalised diagnosis list (`pre_value`, null when the
 /// raw value is missing or blank) and whether it is of impossible shape or
 /// empty (`pre_bad`), computed once per distinct raw value. Exactly what
@@ -140,28 +163,19 @@ pub fn precompute_dx(raw: &mut DataFrame, name: &str) -> PolarsResult<()> {
     let sep = regex::Regex::new(r"[;,|\s]+").unwrap();
     let shape = regex::Regex::new(&format!("^{DX_CODE_SHAPE}(;{DX_CODE_SHAPE})*$")).unwrap();
     // Each distinct raw list is normalised once; rows point at their list.
-    let mut index: PlHashMap<Option<&str>, IdxSize> = PlHashMap::new();
-    let mut values: Vec<Option<String>> = Vec::new();
-    let mut bad: Vec<bool> = Vec::new();
-    let mut rows: Vec<IdxSize> = Vec::with_capacity(ca.len());
-    for v in ca.iter() {
-        let k = *index.entry(v).or_insert_with(|| {
-            let (n, b) = match v.map(str::trim) {
-                None | Some("") => (None, false),
-                Some(t) => {
-                    let up = t.to_uppercase().replace('.', "");
-                    let n = sep.replace_all(&up, ";").trim_matches(';').to_string();
-                    let b = n.is_empty() || !shape.is_match(&n);
-                    (Some(n), b)
-                }
-            };
-            values.push(n);
-            bad.push(b);
-            (values.len() - 1) as IdxSize
-        });
-        rows.push(k);
-    }
-    let rows = IdxCa::from_vec("".into(), rows);
+    let (distinct, rows) = distinct_rows(ca.iter(), None).expect("no limit");
+    let (values, bad): (Vec<Option<String>>, Vec<bool>) = distinct
+        .into_iter()
+        .map(|v| match v.map(str::trim) {
+            None | Some("") => (None, false),
+            Some(t) => {
+                let up = t.to_uppercase().replace('.', "");
+                let n = sep.replace_all(&up, ";").trim_matches(';').to_string();
+                let b = n.is_empty() || !shape.is_match(&n);
+                (Some(n), b)
+            }
+        })
+        .unzip();
     let values = Column::new(pre_value(name).into(), values).take(&rows)?;
     let bad = Column::new(pre_bad(name).into(), bad).take(&rows)?;
     raw.with_column(values)?;
