@@ -442,63 +442,7 @@ fn validate(kind: InputKind, raw: DataFrame) -> Result<(DataFrame, DataFrame)> {
             p.bad = col(parse::pre_bad(spec.name));
         }
     }
-    let mut reject_col = lit(LiteralValue::untyped_null()).cast(DataType::String);
-    let mut reject_reason = lit(LiteralValue::untyped_null()).cast(DataType::String);
-    // Built back to front so that the first bad column in contract order wins.
-    for (spec, p) in kind.columns().iter().zip(&parsed).rev() {
-        reject_col = when(p.bad.clone())
-            .then(lit(spec.name))
-            .otherwise(reject_col);
-        reject_reason = when(p.bad.clone())
-            .then(p.reason.clone())
-            .otherwise(reject_reason);
-    }
-    let any_bad = parsed
-        .iter()
-        .map(|p| p.bad.clone())
-        .reduce(|a, b| a.or(b))
-        .unwrap_or(lit(false));
-    let mut exprs: Vec<Expr> = parsed
-        .iter()
-        .map(|p| p.value.clone().alias(p.output.as_str()))
-        .collect();
-    exprs.push(col("__file"));
-    exprs.push(col("__row"));
-    exprs.push(any_bad.alias("__bad"));
-    let mut checked =
-        crate::timing::stage("    parse", || raw.clone().lazy().select(exprs).collect())?;
-    // Which column and why are worked out for the bad rows only: building a
-    // reason text for every row would cost more than all the parsing.
-    let bad = checked.column("__bad")?.bool()?.clone();
-    let (column, reason) = if bad.any() {
-        let why = raw
-            .filter(&bad)?
-            .lazy()
-            .select([reject_col.alias("c"), reject_reason.alias("r")])
-            .collect()?;
-        let scatter = |name: &str| -> PolarsResult<Column> {
-            let sub = why.column(name)?.str()?.clone();
-            let mut values = sub.iter();
-            let full: StringChunked = bad
-                .iter()
-                .map(|b| {
-                    if b == Some(true) {
-                        values.next().flatten()
-                    } else {
-                        None
-                    }
-                })
-                .collect();
-            Ok(full.into_column())
-        };
-        (scatter("c")?, scatter("r")?)
-    } else {
-        let none = || Column::full_null("".into(), checked.height(), &DataType::String);
-        (none(), none())
-    };
-    checked.with_column(column.with_name("__column".into()))?;
-    checked.with_column(reason.with_name("__reason".into()))?;
-    let checked = checked.drop("__bad")?;
+    let checked = crate::timing::stage("    parse", || parse_in_groups(kind, raw, &parsed))?;
     // The row-to-row rules below cost window passes over the whole input;
     // one aggregation tells whether any of them can fire at all.
     let checked = if crate::timing::stage("    consistent?", || consistent(kind, &checked))? {
@@ -534,6 +478,121 @@ fn validate(kind: InputKind, raw: DataFrame) -> Result<(DataFrame, DataFrame)> {
         .collect()?;
     let data = checked.filter(&!&bad)?.drop_many(["__column", "__reason"]);
     Ok((data, rejects))
+}
+
+/// Evaluates every column's parse over `raw`, a few columns at a time (one
+/// per thread), dropping each raw column once parsed: holding all raw and
+/// all parsed columns at once was the peak memory of a whole run. Returns
+/// the parsed columns with `__file`, `__row`, and `__column`/`__reason`
+/// naming each bad row's first bad column in contract order.
+fn parse_in_groups(
+    kind: InputKind,
+    mut raw: DataFrame,
+    parsed: &[parse::Parsed],
+) -> PolarsResult<DataFrame> {
+    let specs = kind.columns();
+    let height = raw.height();
+    let mut out: Vec<Column> = Vec::with_capacity(specs.len() + 4);
+    let mut bad_so_far = BooleanChunked::full("".into(), false, height);
+    // (row, column, reason) of every bad row, found group by group.
+    let mut why: Vec<(IdxSize, String, String)> = Vec::new();
+    let group = rayon::current_num_threads().max(2);
+    let indices: Vec<usize> = (0..specs.len()).collect();
+    for chunk in indices.chunks(group) {
+        let mut exprs: Vec<Expr> = chunk
+            .iter()
+            .map(|&i| parsed[i].value.clone().alias(parsed[i].output.as_str()))
+            .collect();
+        let any_bad = chunk
+            .iter()
+            .map(|&i| parsed[i].bad.clone())
+            .reduce(|a, b| a.or(b))
+            .unwrap_or(lit(false));
+        exprs.push(any_bad.fill_null(lit(false)).alias("__bad"));
+        let mut values = raw.clone().lazy().select(exprs).collect()?;
+        let bad = values.column("__bad")?.bool()?.clone();
+        let new_bad = &bad & &!&bad_so_far;
+        if new_bad.any() {
+            // Which column and why, for the rows this group rejects first:
+            // built back to front so that the first bad column in contract order wins.
+            let mut column = lit(LiteralValue::untyped_null()).cast(DataType::String);
+            let mut reason = lit(LiteralValue::untyped_null()).cast(DataType::String);
+            for &i in chunk.iter().rev() {
+                column = when(parsed[i].bad.clone())
+                    .then(lit(specs[i].name))
+                    .otherwise(column);
+                reason = when(parsed[i].bad.clone())
+                    .then(parsed[i].reason.clone())
+                    .otherwise(reason);
+            }
+            let rows: Vec<IdxSize> = new_bad
+                .iter()
+                .enumerate()
+                .filter(|(_, b)| *b == Some(true))
+                .map(|(r, _)| r as IdxSize)
+                .collect();
+            let found = raw
+                .filter(&new_bad)?
+                .lazy()
+                .select([column.alias("c"), reason.alias("r")])
+                .collect()?;
+            let (c, r) = (found.column("c")?.str()?, found.column("r")?.str()?);
+            for (k, row) in rows.into_iter().enumerate() {
+                let text = |ca: &StringChunked| ca.get(k).unwrap_or_default().to_string();
+                why.push((row, text(c), text(r)));
+            }
+            bad_so_far = &bad_so_far | &bad;
+        }
+        values.drop_in_place("__bad")?;
+        out.extend(values.columns().iter().cloned());
+        for &i in chunk {
+            let name = specs[i].name;
+            for used in [
+                name.to_string(),
+                parse::pre_value(name),
+                parse::pre_bad(name),
+            ] {
+                if raw.schema().contains(&used) {
+                    raw.drop_in_place(&used)?;
+                }
+            }
+        }
+    }
+    out.push(raw.column("__file")?.clone());
+    out.push(raw.column("__row")?.clone());
+    drop(raw);
+    why.sort_by_key(|(row, _, _)| *row);
+    let mut next = why.iter().peekable();
+    let (mut column, mut reason): (Vec<Option<&str>>, Vec<Option<&str>>) =
+        (Vec::with_capacity(height), Vec::with_capacity(height));
+    if why.is_empty() {
+        out.push(Column::full_null(
+            "__column".into(),
+            height,
+            &DataType::String,
+        ));
+        out.push(Column::full_null(
+            "__reason".into(),
+            height,
+            &DataType::String,
+        ));
+    } else {
+        for row in 0..height as IdxSize {
+            match next.next_if(|(r, _, _)| *r == row) {
+                Some((_, c, r)) => {
+                    column.push(Some(c));
+                    reason.push(Some(r));
+                }
+                None => {
+                    column.push(None);
+                    reason.push(None);
+                }
+            }
+        }
+        out.push(Column::new("__column".into(), column));
+        out.push(Column::new("__reason".into(), reason));
+    }
+    DataFrame::new(height, out)
 }
 
 /// A rejects frame (file, row, column, reason) with no rows.

@@ -345,11 +345,9 @@ pub fn parse_column_with(spec: &ColumnSpec, show_values: bool) -> Parsed {
         Kind::Text => (name.into(), t.clone(), lit(false), lit("")),
         Kind::LongText => {
             let v = col(name);
-            let blank = v
-                .clone()
-                .str()
-                .strip_chars(lit(LiteralValue::untyped_null()))
-                .eq(lit(""));
+            // Blank means only whitespace (as `str::trim` counts it). A regex
+            // stops at the first other character; trimming would copy every text.
+            let blank = v.clone().str().contains(lit(r"^\s*$"), true);
             return Parsed {
                 output: name.into(),
                 value: v.clone(),
