@@ -10,6 +10,9 @@ use crate::config::Config;
 use crate::evidence;
 use crate::ingest::{self, InputKind, LoadedInput, Mapping};
 use crate::model::{AuditTables, Period};
+use crate::report::aggregates::ModelCounts;
+use crate::report::summary::{self, InputInfo};
+use crate::shard::Shard;
 use crate::timing;
 
 /// Both inputs, validated.
@@ -20,12 +23,17 @@ pub struct Inputs {
 
 impl Inputs {
     pub fn load(args: &InputArgs) -> Result<Inputs> {
+        Self::load_shard(args, None)
+    }
+
+    /// The rows of one shard's patients (see `shard`), or all rows.
+    pub fn load_shard(args: &InputArgs, shard: Option<&Shard>) -> Result<Inputs> {
         let mapping = Mapping::load(args.mapping.as_deref())?;
         let claims = timing::stage("load claims", || {
-            ingest::load(InputKind::Claims, &args.claims, &mapping.claims)
+            ingest::load_shard(InputKind::Claims, &args.claims, &mapping.claims, shard)
         })?;
         let notes = timing::stage("load notes", || {
-            ingest::load(InputKind::Notes, &args.notes, &mapping.notes)
+            ingest::load_shard(InputKind::Notes, &args.notes, &mapping.notes, shard)
         })?;
         Ok(Inputs { claims, notes })
     }
@@ -76,4 +84,144 @@ pub fn run_checks(
 ) -> Result<DataFrame> {
     let ctx = timing::stage("check context", || CheckContext::new(tables, config))?;
     Ok(timing::stage("checks", || checks::run_all(&ctx, checks))?)
+}
+
+/// What the report needs from the audit of a whole run or of one shard.
+pub struct Audited {
+    /// Sorted as [`checks::run_all`] sorts them.
+    pub findings: DataFrame,
+    pub counts: ModelCounts,
+    /// Claims dated in the period.
+    pub claims_audited: usize,
+    /// Claims, then notes.
+    pub inputs: Vec<InputInfo>,
+    /// Claims' rejects, then notes' (file, row, column, reason).
+    pub rejects: [DataFrame; 2],
+    /// Claims' files, then notes', in read order (as rejects name them).
+    pub files: [Vec<String>; 2],
+}
+
+/// Loads the inputs (one shard's rows, or all), builds the model, runs the
+/// checks and counts what the report needs; the model is freed on return.
+pub fn audit(
+    args: &InputArgs,
+    config: &Config,
+    period: Period,
+    checks: &[CheckInfo],
+    shard: Option<&Shard>,
+    mut stage: impl FnMut(&'static str, String),
+) -> Result<Audited> {
+    stage("read", "reading and validating the inputs".into());
+    let mut inputs = Inputs::load_shard(args, shard)?;
+    stage(
+        "evidence",
+        format!("reading {} notes", inputs.notes.rows_used()),
+    );
+    let mut tables = build_tables(&inputs, config, period)?;
+    if !checks.iter().any(|c| c.reads_notes) {
+        // The evidence pass was the text's only reader: free it (the largest column).
+        drop_note_text(&mut inputs, &mut tables)?;
+    }
+    if !checks.iter().any(|c| c.reads_claims) {
+        // The model holds what the claim lines said; the built-in checks read only a few columns.
+        slim_claim_lines(&mut inputs, &mut tables)?;
+    }
+    stage("checks", format!("running {} checks", checks.len()));
+    // One context for the checks and the report counts: its shared frames are built once.
+    let ctx = timing::stage("check context", || CheckContext::new(&tables, config))?;
+    let findings = timing::stage("checks", || checks::run_all(&ctx, checks))?;
+    let counts = ModelCounts::of(&ctx)?;
+    let claims_audited = tables
+        .visits
+        .column("in_period")?
+        .bool()?
+        .sum()
+        .unwrap_or(0) as usize;
+    Ok(Audited {
+        findings,
+        counts,
+        claims_audited,
+        inputs: summary::inputs_info(&inputs, &tables)?,
+        files: [&inputs.claims, &inputs.notes]
+            .map(|i| i.files.iter().map(|f| f.display().to_string()).collect()),
+        rejects: [inputs.claims.rejects, inputs.notes.rejects],
+    })
+}
+
+/// The audits of every shard as the audit of the whole input: findings in
+/// order, counts and row counts summed, rejects in file and row order.
+pub fn merge(parts: Vec<Audited>) -> Result<Audited> {
+    let mut findings = Vec::new();
+    let mut counts = Vec::new();
+    let mut claims_audited = 0;
+    let mut inputs: Vec<InputInfo> = Vec::new();
+    let mut rejects: [Vec<DataFrame>; 2] = [Vec::new(), Vec::new()];
+    let mut files = [Vec::new(), Vec::new()];
+    for part in parts {
+        files = part.files;
+        findings.push(part.findings);
+        counts.push(part.counts);
+        claims_audited += part.claims_audited;
+        if inputs.is_empty() {
+            // The first shard's entries carry the hashes.
+            inputs = part.inputs;
+        } else {
+            for (sum, add) in inputs.iter_mut().zip(&part.inputs) {
+                sum.rows_read += add.rows_read;
+                sum.rows_used += add.rows_used;
+                sum.rows_rejected += add.rows_rejected;
+                if let (Some(a), Some(b)) =
+                    (sum.unmatched_claim_id.as_mut(), add.unmatched_claim_id)
+                {
+                    *a += b;
+                }
+            }
+        }
+        let [claims, notes] = part.rejects;
+        rejects[0].push(claims);
+        rejects[1].push(notes);
+    }
+    let [claims, notes] = rejects;
+    Ok(Audited {
+        findings: checks::merge_findings(findings)?,
+        counts: ModelCounts::merge(counts)?,
+        claims_audited,
+        inputs,
+        rejects: [
+            in_row_order(claims, &files[0])?,
+            in_row_order(notes, &files[1])?,
+        ],
+        files,
+    })
+}
+
+/// Rejects of several shards in the order one run makes them: by file (in
+/// read order) and row.
+fn in_row_order(parts: Vec<DataFrame>, files: &[String]) -> PolarsResult<DataFrame> {
+    let mut parts = parts.into_iter();
+    let Some(mut all) = parts.next() else {
+        return Ok(DataFrame::empty());
+    };
+    for part in parts {
+        all.vstack_mut_owned(part)?;
+    }
+    if all.height() == 0 {
+        return Ok(all);
+    }
+    let order = df!(
+        "file" => files.iter().map(String::as_str).collect::<Vec<_>>(),
+        "__file_no" => (0..files.len() as u32).collect::<Vec<_>>(),
+    )?;
+    all = all
+        .lazy()
+        .join(
+            order.lazy(),
+            [col("file")],
+            [col("file")],
+            JoinArgs::new(JoinType::Left),
+        )
+        .sort(["__file_no", "row"], Default::default())
+        .drop(cols(["__file_no"]))
+        .collect()?;
+    Ok(all)
 }

@@ -13,5 +13,6 @@ pub mod generate;
 pub mod ingest;
 pub mod model;
 pub mod report;
+pub mod shard;
 pub mod sql;
 pub mod timing;

@@ -288,6 +288,36 @@ pub fn findings_frame(ctx: &CheckContext, parts: Vec<LazyFrame>) -> PolarsResult
     .collect()
 }
 
+/// Findings of several shards as one frame, in [`run_all`]'s order: by
+/// severity, amount at risk (desc), claim_id, check_id.
+pub fn merge_findings(parts: Vec<DataFrame>) -> PolarsResult<DataFrame> {
+    if parts.is_empty() {
+        return empty_findings();
+    }
+    let rank = [Severity::High, Severity::Medium, Severity::Low]
+        .into_iter()
+        .rev()
+        .fold(lit(LiteralValue::untyped_null()), |other, s| {
+            when(col("severity").eq(lit(s.as_str())))
+                .then(lit(s.rank()))
+                .otherwise(other)
+        });
+    concat(
+        parts.into_iter().map(|p| p.lazy()).collect::<Vec<_>>(),
+        UnionArgs::default(),
+    )?
+    .sort_by_exprs(
+        [
+            rank,
+            col("amount_at_risk"),
+            col("claim_id"),
+            col("check_id"),
+        ],
+        SortMultipleOptions::default().with_order_descending_multi([false, true, false, false]),
+    )
+    .collect()
+}
+
 /// A findings frame with no rows and the right schema.
 pub fn empty_findings() -> PolarsResult<DataFrame> {
     DataFrame::new_infer_height(vec![

@@ -21,7 +21,7 @@ use rayon::prelude::*;
 
 use super::common::{InputArgs, PeriodArgs};
 use super::progress::Progress;
-use crate::audit::{self, Inputs};
+use crate::audit;
 use crate::checks::{Severity, custom, registry};
 use crate::config::Config;
 use crate::error::exit;
@@ -61,6 +61,11 @@ pub struct RunArgs {
     /// Folder of custom checks (*.sql). Default: queries/checks when it exists.
     #[arg(long, value_name = "DIR")]
     pub checks_dir: Option<PathBuf>,
+    /// Audit the patients in N groups, one at a time, so that memory holds
+    /// one group (for exports too large for memory). Same outputs as one
+    /// pass; custom checks must relate a patient's own claims and notes.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub shards: usize,
 }
 
 pub fn run(args: RunArgs) -> Result<i32> {
@@ -79,39 +84,35 @@ pub fn run(args: RunArgs) -> Result<i32> {
         .unwrap_or_else(|| output::default_out(args.period.folder_label()));
     let mut checks = registry();
     checks.extend(custom::load(args.checks_dir.as_deref(), &checks)?);
-    let mut progress = Progress::new(args.quiet, 4);
-    progress.stage("read", "reading and validating the inputs");
-    let mut inputs = Inputs::load(&args.inputs)?;
-    progress.stage(
-        "evidence",
-        format!("reading {} notes", inputs.notes.rows_used()),
-    );
-    let mut tables = audit::build_tables(&inputs, &config, period)?;
-    if !checks.iter().any(|c| c.reads_notes) {
-        // The evidence pass was the text's only reader: free it (the largest column).
-        audit::drop_note_text(&mut inputs, &mut tables)?;
+    let shards = crate::shard::plan(&args.inputs, args.shards)?;
+    let mut progress = Progress::new(args.quiet, 3 * shards.len() as u64 + 1);
+    let mut parts = Vec::with_capacity(shards.len());
+    for shard in &shards {
+        let of = if shards.len() > 1 {
+            format!("shard {}/{}: ", shard.index + 1, shards.len())
+        } else {
+            String::new()
+        };
+        let sharded = (shards.len() > 1).then_some(shard);
+        parts.push(audit::audit(
+            &args.inputs,
+            &config,
+            period,
+            &checks,
+            sharded,
+            |name, message| progress.stage(name, format!("{of}{message}")),
+        )?);
     }
-    if !checks.iter().any(|c| c.reads_claims) {
-        // The model holds what the claim lines said; the built-in checks read only a few columns.
-        audit::slim_claim_lines(&mut inputs, &mut tables)?;
-    }
-    progress.stage("checks", format!("running {} checks", checks.len()));
-    // One context for the checks and the report aggregates: its shared frames are built once.
-    let ctx = crate::timing::stage("check context", || {
-        crate::checks::CheckContext::new(&tables, &config)
-    })?;
-    let findings = crate::timing::stage("checks", || crate::checks::run_all(&ctx, &checks))?;
-    let findings = pseudonym::apply_opt(findings, key.as_deref())?;
+    let mut audited = if parts.len() == 1 {
+        parts.pop().expect("one part")
+    } else {
+        crate::timing::stage("merge shards", || audit::merge(parts))?
+    };
+    let findings = pseudonym::apply_opt(audited.findings, key.as_deref())?;
     progress.stage("report", "aggregates, charts and report.html");
     let min_cell = MinCell(args.min_cell);
-
-    let claims_audited = tables
-        .visits
-        .column("in_period")?
-        .bool()?
-        .sum()
-        .unwrap_or(0) as usize;
-    let aggs = aggregates::build_with(&findings, &ctx, &checks)?;
+    let claims_audited = audited.claims_audited;
+    let aggs = aggregates::finish(&findings, &audited.counts, &config, &checks)?;
     progress.lap("aggregates");
     let (peer_group, providers, months, payers, documentation) =
         summary::aggregate_entries(&aggs, &checks);
@@ -122,7 +123,7 @@ pub fn run(args: RunArgs) -> Result<i32> {
             code_set: crate::checks::CODE_SET,
         },
         period: summary::period_info(&period),
-        inputs: summary::inputs_info(&inputs, &tables)?,
+        inputs: std::mem::take(&mut audited.inputs),
         checks: summary::check_totals(&findings, &checks)?,
         check_list: summary::check_entries(&checks),
         totals: summary::totals(&findings, claims_audited)?,
@@ -145,8 +146,9 @@ pub fn run(args: RunArgs) -> Result<i32> {
             })
             .collect::<Result<_>>()?;
     progress.lap("svg");
-    let mut reject_groups = aggregates::reject_groups("claims", &inputs.claims.rejects)?;
-    reject_groups.extend(aggregates::reject_groups("notes", &inputs.notes.rejects)?);
+    let [claim_rejects, note_rejects] = &audited.rejects;
+    let mut reject_groups = aggregates::reject_groups("claims", claim_rejects)?;
+    reject_groups.extend(aggregates::reject_groups("notes", note_rejects)?);
     let page = html::render(&html::Page {
         summary: &summary,
         checks: &checks,
@@ -157,7 +159,8 @@ pub fn run(args: RunArgs) -> Result<i32> {
         ran_at: &ran_at,
         min_cell,
     })?;
-    let rejects = inputs.rejects()?;
+    let mut rejects = claim_rejects.clone();
+    rejects.vstack_mut(note_rejects)?;
     progress.lap("html");
 
     let writers: Vec<FileWriter> = vec![
@@ -187,7 +190,11 @@ pub fn run(args: RunArgs) -> Result<i32> {
             summary.totals.findings,
             summary.totals.claims_flagged,
             summary.totals.amount_at_risk,
-            inputs.claims.rows_rejected() + inputs.notes.rows_rejected(),
+            summary
+                .inputs
+                .iter()
+                .map(|i| i.rows_rejected)
+                .sum::<usize>(),
             out.display()
         );
     }

@@ -20,6 +20,7 @@ use sha2::{Digest, Sha256};
 
 use crate::input_error;
 use crate::model::{CLAIM_COLUMNS, ColumnSpec, DX_COLUMNS, Kind, NOTE_COLUMNS};
+use crate::shard::Shard;
 pub use mapping::Mapping;
 use sources::{Format, read_error};
 
@@ -73,13 +74,29 @@ pub fn load(
     path: &Path,
     mapping: &BTreeMap<String, String>,
 ) -> Result<LoadedInput> {
+    load_shard(kind, path, mapping, None)
+}
+
+/// [`load`] of the rows of one shard's patients only (row numbers stay
+/// those of the file). The input's hash and byte checks are made by the
+/// first shard; later shards leave `sha256` empty.
+pub fn load_shard(
+    kind: InputKind,
+    path: &Path,
+    mapping: &BTreeMap<String, String>,
+    shard: Option<&Shard>,
+) -> Result<LoadedInput> {
     let (files, format) = sources::resolve(path)?;
     // Hashing reads every byte once; text formats are checked for UTF-8 and NUL bytes on the way.
-    let sha256 = sha256_files(&files, format)?;
+    let sha256 = if shard.is_some_and(|s| s.index > 0) {
+        String::new()
+    } else {
+        sha256_files(&files, format)?
+    };
     let mut parts = Vec::with_capacity(files.len());
     for file in &files {
         parts.push(crate::timing::stage("  read", || {
-            read_raw(kind, file, format, mapping)
+            read_raw(kind, file, format, mapping, shard)
         })?);
     }
     // Parts that disagree on a column's type are read as text throughout.
@@ -125,6 +142,7 @@ fn read_raw(
     file: &Path,
     format: Format,
     mapping: &BTreeMap<String, String>,
+    shard: Option<&Shard>,
 ) -> Result<DataFrame> {
     let shown = file.display().to_string();
     let lf = sources::scan(file, format)?;
@@ -235,6 +253,10 @@ fn read_raw(
                 .collect::<Vec<_>>(),
         )?;
         lf = lf.filter(all_empty.not());
+    }
+    if let (Some(shard), Some(patient)) = (shard, find(Mapping::source_name(mapping, "patient_id")))
+    {
+        lf = lf.filter(shard.keeps(crate::shard::patient_text(col(patient.as_str()))));
     }
     let mut df = match lf.select(exprs).collect() {
         Ok(df) => df,

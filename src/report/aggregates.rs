@@ -251,7 +251,124 @@ pub fn build_with(
     ctx: &CheckContext,
     checks: &[CheckInfo],
 ) -> Result<Aggregates> {
-    let config = ctx.config;
+    finish(findings, &ModelCounts::of(ctx)?, ctx.config, checks)
+}
+
+/// What the aggregates read from the model, reduced to counts that add up
+/// over shards of patients (see `shard`): a sharded run merges them.
+#[derive(Debug, Clone)]
+pub struct ModelCounts {
+    /// Audited claims by provider_id, payer, month and is_m6281: `claims`,
+    /// and the `first` and `last` service date of each group.
+    pub claims: DataFrame,
+    pub cadence: Cadence,
+    /// M62.81 notes, each once: one row of `notes` and FACT_COLUMNS counts.
+    pub notes_all: DataFrame,
+    /// The same counts per provider_id (a note counts under each provider it supports).
+    pub notes_by_provider: DataFrame,
+}
+
+impl ModelCounts {
+    /// The counts of one model (a whole run or one shard).
+    pub fn of(ctx: &CheckContext) -> Result<ModelCounts> {
+        let audited = ctx.audited.clone().select([
+            col("__claim"),
+            col("provider_id"),
+            when(col("payer").fill_null(lit("")).eq(lit("")))
+                .then(lit("(not given)"))
+                .otherwise(col("payer"))
+                .alias("payer"),
+            col("service_date"),
+            month_number(col("service_date")).alias("month"),
+        ]);
+        let m6281_ids = ctx
+            .m6281_claims
+            .clone()
+            .select([col("__claim")])
+            .with_column(lit(true).alias("is_m6281"));
+        let claims = audited
+            .join(
+                m6281_ids,
+                [col("__claim")],
+                [col("__claim")],
+                JoinArgs::new(JoinType::Left).with_coalesce(JoinCoalesce::CoalesceColumns),
+            )
+            .with_column(col("is_m6281").fill_null(lit(false)))
+            .group_by(Self::claim_keys())
+            .agg([
+                len().cast(DataType::UInt64).alias("claims"),
+                col("service_date").min().alias("first"),
+                col("service_date").max().alias("last"),
+            ]);
+        let claims = crate::timing::stage("  aggregates: audited claims", || claims.collect())?;
+        let cadence = crate::timing::stage("  aggregates: cadence", || cadence(ctx))?;
+        let (notes_all, notes_by_provider) =
+            crate::timing::stage("  aggregates: m62.81 notes", || m6281_note_counts(ctx))?;
+        Ok(ModelCounts {
+            claims,
+            cadence,
+            notes_all,
+            notes_by_provider,
+        })
+    }
+
+    fn claim_keys() -> [Expr; 4] {
+        [
+            col("provider_id"),
+            col("payer"),
+            col("month"),
+            col("is_m6281"),
+        ]
+    }
+
+    /// The counts of several shards as one: sums (dates: first and last).
+    pub fn merge(parts: Vec<ModelCounts>) -> Result<ModelCounts> {
+        let stack = |frames: Vec<DataFrame>| -> PolarsResult<LazyFrame> {
+            concat(
+                frames.into_iter().map(|f| f.lazy()).collect::<Vec<_>>(),
+                UnionArgs::default(),
+            )
+        };
+        let mut claims = Vec::new();
+        let mut all = Vec::new();
+        let mut by_provider = Vec::new();
+        let mut cadence = Cadence::default();
+        for p in parts {
+            claims.push(p.claims);
+            all.push(p.notes_all);
+            by_provider.push(p.notes_by_provider);
+            cadence.measured.extend(p.cadence.measured);
+            cadence.unmeasured += p.cadence.unmeasured;
+        }
+        // The charts count these pairs; their order means nothing, but is made fixed.
+        cadence.measured.sort_unstable();
+        let sums = || -> Vec<Expr> {
+            std::iter::once(col("notes").sum())
+                .chain(FACT_COLUMNS.iter().map(|c| col(*c).sum()))
+                .collect()
+        };
+        Ok(ModelCounts {
+            claims: stack(claims)?
+                .group_by(Self::claim_keys())
+                .agg([col("claims").sum(), col("first").min(), col("last").max()])
+                .collect()?,
+            cadence,
+            notes_all: stack(all)?.select(sums()).collect()?,
+            notes_by_provider: stack(by_provider)?
+                .group_by([col("provider_id")])
+                .agg(sums())
+                .collect()?,
+        })
+    }
+}
+
+/// Turns the findings and the model's counts into the report's rows.
+pub fn finish(
+    findings: &DataFrame,
+    counts: &ModelCounts,
+    config: &Config,
+    checks: &[CheckInfo],
+) -> Result<Aggregates> {
     let t = &config.thresholds;
     let order: BTreeMap<String, usize> = checks
         .iter()
@@ -306,40 +423,14 @@ pub fn build_with(
         .lazy();
 
     // ---- providers
-    let audited = ctx.audited.clone().select([
-        col("__claim"),
-        col("provider_id"),
-        when(col("payer").fill_null(lit("")).eq(lit("")))
-            .then(lit("(not given)"))
-            .otherwise(col("payer"))
-            .alias("payer"),
-        col("service_date"),
-        month_number(col("service_date")).alias("month"),
-    ]);
-    // Every audited claim, marked when it holds M62.81 (computed once: the
-    // provider, month and payer counts all read it).
-    let m6281_ids = ctx
-        .m6281_claims
-        .clone()
-        .select([col("__claim")])
-        .with_column(lit(true).alias("is_m6281"));
-    let base = audited
-        .join(
-            m6281_ids,
-            [col("__claim")],
-            [col("__claim")],
-            JoinArgs::new(JoinType::Left).with_coalesce(JoinCoalesce::CoalesceColumns),
-        )
-        .with_column(col("is_m6281").fill_null(lit(false)));
-    let base = crate::timing::stage("  aggregates: audited claims", || base.collect())?.lazy();
-    let audited = base.clone();
-    let prov = base
+    let audited = counts.claims.clone().lazy();
+    let prov = audited
         .clone()
         .group_by([col("provider_id")])
         .agg([
-            len().cast(DataType::UInt64).alias("claims"),
-            col("is_m6281")
-                .cast(DataType::UInt64)
+            col("claims").sum().alias("claims"),
+            col("claims")
+                .filter(col("is_m6281"))
                 .sum()
                 .alias("m6281_claims"),
         ])
@@ -482,8 +573,8 @@ pub fn build_with(
     let span = audited
         .clone()
         .select([
-            col("service_date").min().alias("from"),
-            col("service_date").max().alias("to"),
+            col("first").min().alias("from"),
+            col("last").max().alias("to"),
         ])
         .collect()?;
     let date_at = |name: &str| -> Result<Option<NaiveDate>> {
@@ -505,7 +596,7 @@ pub fn build_with(
     let month_claims = audited
         .clone()
         .group_by([col("month")])
-        .agg([len().cast(DataType::UInt64).alias("claims")])
+        .agg([col("claims").sum()])
         .collect()?;
     let mc: BTreeMap<String, u64> = month_texts(&month_claims)?
         .into_iter()
@@ -530,7 +621,7 @@ pub fn build_with(
     let payer_claims = audited
         .clone()
         .group_by([col("payer")])
-        .agg([len().cast(DataType::UInt64).alias("claims")]);
+        .agg([col("claims").sum()]);
     let payer_flagged = f.clone().group_by([col("payer")]).agg([
         len().cast(DataType::UInt64).alias("findings"),
         col("claim_id")
@@ -599,9 +690,75 @@ pub fn build_with(
         .collect();
 
     // ---- reassessment cadence (same counting as m6281-no-reassessment)
-    let cadence = crate::timing::stage("  aggregates: cadence", || cadence(ctx))?;
+    let cadence = counts.cadence.clone();
 
     // ---- documentation completeness of M62.81 notes
+    let (overall, by_provider) = (&counts.notes_all, &counts.notes_by_provider);
+    let row_of = |df: &DataFrame, i: usize| -> Result<(u64, [u64; 6])> {
+        let notes = u64s(df, "notes")?[i];
+        let mut with = [0u64; 6];
+        for (k, c) in FACT_COLUMNS.iter().enumerate() {
+            with[k] = u64s(df, c)?[i];
+        }
+        Ok((notes, with))
+    };
+    let mut completeness = Vec::new();
+    let total_m6281: u64 = providers.iter().map(|p| p.m6281_claims).sum();
+    let (notes, with) = if overall.height() > 0 {
+        row_of(overall, 0)?
+    } else {
+        (0, [0; 6])
+    };
+    completeness.push(CompletenessRow {
+        group: "all".into(),
+        m6281_claims: total_m6281,
+        notes,
+        with,
+    });
+    let bp_ids = strs(by_provider, "provider_id")?;
+    let top: Vec<(String, u64)> = {
+        let mut v: Vec<&ProviderRow> = providers.iter().filter(|p| p.m6281_claims > 0).collect();
+        v.sort_by(|a, b| {
+            b.m6281_claims
+                .cmp(&a.m6281_claims)
+                .then_with(|| a.id.cmp(&b.id))
+        });
+        v.into_iter()
+            .take(5)
+            .map(|p| (p.id.clone(), p.m6281_claims))
+            .collect()
+    };
+    for (id, m) in top {
+        let (notes, with) = match bp_ids.iter().position(|p| *p == id) {
+            Some(i) => row_of(by_provider, i)?,
+            None => (0, [0; 6]),
+        };
+        completeness.push(CompletenessRow {
+            group: id,
+            m6281_claims: m,
+            notes,
+            with,
+        });
+    }
+
+    Ok(Aggregates {
+        providers,
+        months,
+        payers,
+        cadence,
+        completeness,
+        outlier_cut,
+        peer_count,
+        min_claims: t.provider_min_claims as u64,
+        outlier_percentile: t.provider_outlier_percentile,
+        max_visits: t.reassessment_max_visits,
+        max_days: t.reassessment_max_days,
+    })
+}
+
+/// Notes that support an audited M62.81 claim, with what they document:
+/// counted once each, and per provider of the claims they support.
+fn m6281_note_counts(ctx: &CheckContext) -> Result<(DataFrame, DataFrame)> {
     let facts = ctx.note_facts().select(
         std::iter::once(col("__note"))
             .chain(FACT_COLUMNS.iter().map(|c| col(*c)))
@@ -641,7 +798,7 @@ pub fn build_with(
             )
             .collect()
     };
-    let m_notes = crate::timing::stage("  aggregates: m62.81 notes", || m_notes.collect())?.lazy();
+    let m_notes = m_notes.collect()?.lazy();
     let overall = m_notes
         .clone()
         .drop(cols(["provider_id"]))
@@ -649,70 +806,10 @@ pub fn build_with(
         .select(counts())
         .collect()?;
     let by_provider = m_notes
-        .clone()
         .group_by([col("provider_id")])
         .agg(counts())
         .collect()?;
-    let row_of = |df: &DataFrame, i: usize| -> Result<(u64, [u64; 6])> {
-        let notes = u64s(df, "notes")?[i];
-        let mut with = [0u64; 6];
-        for (k, c) in FACT_COLUMNS.iter().enumerate() {
-            with[k] = u64s(df, c)?[i];
-        }
-        Ok((notes, with))
-    };
-    let mut completeness = Vec::new();
-    let total_m6281: u64 = providers.iter().map(|p| p.m6281_claims).sum();
-    let (notes, with) = if overall.height() > 0 {
-        row_of(&overall, 0)?
-    } else {
-        (0, [0; 6])
-    };
-    completeness.push(CompletenessRow {
-        group: "all".into(),
-        m6281_claims: total_m6281,
-        notes,
-        with,
-    });
-    let bp_ids = strs(&by_provider, "provider_id")?;
-    let top: Vec<(String, u64)> = {
-        let mut v: Vec<&ProviderRow> = providers.iter().filter(|p| p.m6281_claims > 0).collect();
-        v.sort_by(|a, b| {
-            b.m6281_claims
-                .cmp(&a.m6281_claims)
-                .then_with(|| a.id.cmp(&b.id))
-        });
-        v.into_iter()
-            .take(5)
-            .map(|p| (p.id.clone(), p.m6281_claims))
-            .collect()
-    };
-    for (id, m) in top {
-        let (notes, with) = match bp_ids.iter().position(|p| *p == id) {
-            Some(i) => row_of(&by_provider, i)?,
-            None => (0, [0; 6]),
-        };
-        completeness.push(CompletenessRow {
-            group: id,
-            m6281_claims: m,
-            notes,
-            with,
-        });
-    }
-
-    Ok(Aggregates {
-        providers,
-        months,
-        payers,
-        cadence,
-        completeness,
-        outlier_cut,
-        peer_count,
-        min_claims: t.provider_min_claims as u64,
-        outlier_percentile: t.provider_outlier_percentile,
-        max_visits: t.reassessment_max_visits,
-        max_days: t.reassessment_max_days,
-    })
+    Ok((overall, by_provider))
 }
 
 /// For every audited M62.81 visit: visits since the patient's latest strength
