@@ -12,3 +12,4 @@ mod query;
 mod report;
 mod sample;
 mod scheduled;
+mod shards;

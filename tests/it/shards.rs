@@ -1,0 +1,154 @@
+//! `run --shards N`: the same outputs as one pass, or a clear refusal.
+
+use std::path::Path;
+
+use crate::common::*;
+
+/// The files of a run folder that must not depend on the shard count
+/// (report.html differs only by the time it ran).
+fn same_outputs(a: &Path, b: &Path) {
+    for f in ["findings.csv", "summary.json", "rejects.csv"] {
+        assert_eq!(read(&a.join(f)), read(&b.join(f)), "{f} differs");
+    }
+    for entry in std::fs::read_dir(a.join("charts")).unwrap() {
+        let name = entry.unwrap().file_name();
+        if name.to_string_lossy().ends_with(".svg") {
+            let (x, y) = (a.join("charts").join(&name), b.join("charts").join(&name));
+            assert_eq!(read(&x), read(&y), "chart {name:?} differs");
+        }
+    }
+}
+
+#[test]
+fn sharded_runs_of_sample_data_equal_the_unsharded_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (claims, notes) = (sample("claims.csv"), sample("notes.csv"));
+    let one = audit(&claims, &notes, &tmp.path().join("one"), &[]);
+    for n in ["2", "3", "7"] {
+        let many = audit(
+            &claims,
+            &notes,
+            &tmp.path().join(format!("shards{n}")),
+            &["--shards", n],
+        );
+        same_outputs(&one, &many);
+    }
+}
+
+#[test]
+fn sharded_runs_keep_rejects_in_file_and_row_order() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let o = run(&[
+        "generate",
+        "--lines",
+        "20000",
+        "--seed",
+        "7",
+        "--format",
+        "csv",
+        "--out",
+        s(&data),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // Bad rows for patients at both ends of the id range, and rows without a patient.
+    let mut claims = read(&data.join("claims.csv"));
+    claims.push_str("ZZ1,1,AAA-first,1184629305,2024-13-40,97110,,1,10.00,5.00,BCBS,M62.81,1\n");
+    claims.push_str("ZZ2,1,zzz-last,1184629305,2024-01-10,97110,,1,-3.00,5.00,BCBS,M62.81,1\n");
+    claims.push_str("ZZ3,1,,1184629305,2024-01-10,97110,,1,10.00,5.00,BCBS,M62.81,1\n");
+    std::fs::write(data.join("claims.csv"), claims).unwrap();
+    let mut notes = read(&data.join("notes.csv"));
+    notes.push_str("NZ1,zzz-last,2024-01-10,daily note,,1184629305,\"   \"\n");
+    notes.push_str("NZ2,AAA-first,not a date,daily note,,1184629305,text\n");
+    std::fs::write(data.join("notes.csv"), notes).unwrap();
+    let (claims, notes) = (data.join("claims.csv"), data.join("notes.csv"));
+    let one = audit(&claims, &notes, &tmp.path().join("one"), &[]);
+    let rejects = read(&one.join("rejects.csv"));
+    assert_eq!(rejects.lines().count(), 1 + 5, "{rejects}");
+    let many = audit(&claims, &notes, &tmp.path().join("four"), &["--shards", "4"]);
+    same_outputs(&one, &many);
+}
+
+#[test]
+fn a_claim_of_patients_in_two_shards_is_refused_with_its_id() {
+    let tmp = tempfile::tempdir().unwrap();
+    let header = "claim_id,line_number,patient_id,provider_id,service_date,cpt_code,units,charge_amount,payer,dx_codes\n";
+    let claims = write(
+        tmp.path(),
+        "claims.csv",
+        &format!(
+            "{header}C1,1,P1,1184629305,2024-01-10,97110,1,10.00,BCBS,M62.81\n\
+             C1,2,P9,1184629305,2024-01-10,97110,1,10.00,BCBS,M62.81\n\
+             C2,1,P5,1184629305,2024-01-11,97110,1,10.00,BCBS,M62.81\n"
+        ),
+    );
+    let notes = write(
+        tmp.path(),
+        "notes.csv",
+        "note_id,patient_id,note_date,claim_id,text\nN1,P5,2024-01-11,C2,Strength 4/5.\n",
+    );
+    let args = |extra: &[&'static str]| {
+        let mut a = vec![
+            "run".to_string(),
+            "--claims".into(),
+            s(&claims).into(),
+            "--notes".into(),
+            s(&notes).into(),
+            "--out".into(),
+            s(&tmp.path().join("run")).into(),
+            "--quiet".into(),
+        ];
+        a.extend(extra.iter().map(|e| e.to_string()));
+        a
+    };
+    let refused = run(&args(&["--shards", "3"])
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>());
+    assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
+    let err = stderr(&refused);
+    assert!(
+        err.contains("claim \"C1\"") && err.contains("run without --shards"),
+        "{err}"
+    );
+    assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
+    assert!(!tmp.path().join("run").exists(), "nothing written");
+    // One pass rejects the claim as a whole.
+    let one = run(&args(&[]).iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(one.status.code(), Some(0), "{}", stderr(&one));
+    let rejects = read(&tmp.path().join("run").join("rejects.csv"));
+    assert_eq!(rejects.matches("disagree on patient_id").count(), 2, "{rejects}");
+}
+
+#[test]
+fn a_note_naming_a_claim_of_another_shard_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let header = "claim_id,line_number,patient_id,provider_id,service_date,cpt_code,units,charge_amount,payer,dx_codes\n";
+    let claims = write(
+        tmp.path(),
+        "claims.csv",
+        &format!(
+            "{header}C1,1,P1,1184629305,2024-01-10,97110,1,10.00,BCBS,M62.81\n\
+             C2,1,P9,1184629305,2024-01-11,97110,1,10.00,BCBS,M62.81\n"
+        ),
+    );
+    let notes = write(
+        tmp.path(),
+        "notes.csv",
+        "note_id,patient_id,note_date,claim_id,text\nN1,P1,2024-01-11,C2,Strength 4/5.\n",
+    );
+    let o = run(&[
+        "run",
+        "--claims",
+        s(&claims),
+        "--notes",
+        s(&notes),
+        "--out",
+        s(&tmp.path().join("run")),
+        "--quiet",
+        "--shards",
+        "2",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("note \"N1\" names claim \"C2\""), "{}", stderr(&o));
+}
