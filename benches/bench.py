@@ -36,11 +36,16 @@ BIN = Path(os.environ.get("CLAIMS_AUDIT_BIN", ROOT / "target" / "release" / "cla
 PY = sys.executable
 
 
+SHARDS = 1  # claims-audit run --shards (set by --shards)
+
+
 def commands(tool: str, claims: Path, notes: Path, out: Path) -> list[str]:
     if tool == "floor":
         return [str(BIN), "validate", "--claims", str(claims), "--notes", str(notes)]
     # The eight built-in checks only, as the peers run (no custom SQL checks from queries/checks).
     same_checks = ["--checks-dir", str(ROOT / "benches" / "no_custom_checks")]
+    if SHARDS > 1:
+        same_checks += ["--shards", str(SHARDS)]
     if tool == "claims-audit":
         return [str(BIN), "run", "--claims", str(claims), "--notes", str(notes), "--out", str(out), "-q",
                 *same_checks]
@@ -166,8 +171,11 @@ def main() -> None:
     ap.add_argument("--data", type=Path, default=Path(os.environ.get("BENCH_DATA", "/tmp/claims-audit-bench")))
     ap.add_argument("--results", type=Path, default=Path("/tmp/claims-audit-bench/results.jsonl"))
     ap.add_argument("--no-agree", action="store_true", help="skip the agreement check")
+    ap.add_argument("--shards", type=int, default=1, help="claims-audit run --shards N (for 100M lines)")
     ap.add_argument("--keep-data", action="store_true", help="keep generated files (default: delete after each size)")
     a = ap.parse_args()
+    global SHARDS
+    SHARDS = a.shards
     a.results.parent.mkdir(parents=True, exist_ok=True)
     results = []
     tmp = a.data / "out"
@@ -183,6 +191,8 @@ def main() -> None:
                     out = tmp / f"{tool}" if tool in ("claims-audit", "before") else tmp / f"{tool}.csv"
                     r = measure(commands(tool, claims, notes, out))
                     r.update(size=size, format=fmt, tool=tool, run=run)
+                    if tool == "claims-audit" and SHARDS > 1:
+                        r.update(shards=SHARDS)
                     results.append(r)
                     with open(a.results, "a") as f:
                         f.write(json.dumps(r) + "\n")

@@ -99,6 +99,9 @@ pub struct Audited {
     pub rejects: [DataFrame; 2],
     /// Claims' files, then notes', in read order (as rejects name them).
     pub files: [Vec<String>; 2],
+    /// Sharded runs: (note_id, claim_id, shard) of the notes whose claim_id
+    /// names no usable claim of their shard (see `shard::check_note_links`).
+    pub unmatched_notes: Vec<(String, String, usize)>,
 }
 
 /// Loads the inputs (one shard's rows, or all), builds the model, runs the
@@ -137,7 +140,12 @@ pub fn audit(
         .bool()?
         .sum()
         .unwrap_or(0) as usize;
+    let unmatched_notes = match shard {
+        Some(shard) => unmatched_notes(&tables.note_facts, shard.index)?,
+        None => Vec::new(),
+    };
     Ok(Audited {
+        unmatched_notes,
         findings,
         counts,
         claims_audited,
@@ -157,8 +165,10 @@ pub fn merge(parts: Vec<Audited>) -> Result<Audited> {
     let mut inputs: Vec<InputInfo> = Vec::new();
     let mut rejects: [Vec<DataFrame>; 2] = [Vec::new(), Vec::new()];
     let mut files = [Vec::new(), Vec::new()];
+    let mut unmatched_notes = Vec::new();
     for part in parts {
         files = part.files;
+        unmatched_notes.extend(part.unmatched_notes);
         findings.push(part.findings);
         counts.push(part.counts);
         claims_audited += part.claims_audited;
@@ -192,7 +202,27 @@ pub fn merge(parts: Vec<Audited>) -> Result<Audited> {
             in_row_order(notes, &files[1])?,
         ],
         files,
+        unmatched_notes,
     })
+}
+
+/// (note_id, claim_id, `shard`) of the notes whose claim_id names no usable claim.
+fn unmatched_notes(
+    note_facts: &DataFrame,
+    shard: usize,
+) -> PolarsResult<Vec<(String, String, usize)>> {
+    let df = note_facts
+        .clone()
+        .lazy()
+        .filter(col("claim_id").is_not_null().and(col("__claim").is_null()))
+        .select([col("note_id"), col("claim_id")])
+        .collect()?;
+    let (notes, claims) = (df.column("note_id")?.str()?, df.column("claim_id")?.str()?);
+    Ok(notes
+        .iter()
+        .zip(claims.iter())
+        .filter_map(|(n, c)| Some((n?.to_string(), c?.to_string(), shard)))
+        .collect())
 }
 
 /// Rejects of several shards in the order one run makes them: by file (in

@@ -59,17 +59,17 @@ pub fn patient_text(c: Expr) -> Expr {
 }
 
 /// Splits the patients of both inputs into at most `count` shards of about
-/// equal weight (claim lines plus notes), after checking that no claim or
-/// note ties two shards together. One shard when `count` is 1.
+/// equal weight (claim lines plus notes), after checking that no claim and
+/// no note id ties two shards together (notes naming a claim are checked
+/// after the run, by [`check_note_links`]). One shard when `count` is 1.
 pub fn plan(inputs: &InputArgs, count: usize) -> Result<Vec<Shard>> {
-    let whole = |count| Shard {
-        index: 0,
-        count,
-        from: None,
-        until: None,
-    };
     if count <= 1 {
-        return Ok(vec![whole(1)]);
+        return Ok(vec![Shard {
+            index: 0,
+            count: 1,
+            from: None,
+            until: None,
+        }]);
     }
     let mapping = Mapping::load(inputs.mapping.as_deref())?;
     let claims = id_columns(
@@ -84,127 +84,46 @@ pub fn plan(inputs: &InputArgs, count: usize) -> Result<Vec<Shard>> {
         &mapping.notes,
         &["note_id", "patient_id", "claim_id"],
     )?;
-    let streaming = |lf: LazyFrame| {
-        lf.collect_with_engine(Engine::Streaming)
-            .map(|r| r.unwrap_single())
-    };
-    // Per claim: its lowest and highest patient id and its line count.
-    let per_claim = streaming(
-        claims
-            .filter(col("claim_id").is_not_null())
-            .group_by([col("claim_id")])
-            .agg([
-                col("patient_id").min().alias("lo"),
-                col("patient_id").max().alias("hi"),
-                len().cast(DataType::UInt64).alias("lines"),
-            ]),
+    // The id columns, read once (about 32 bytes a row), then freed.
+    let claims = streaming("shards: claim ids", claims)?;
+    let notes = streaming(
+        "shards: note ids",
+        notes.select([col("note_id"), col("patient_id")]),
     )?;
-    let weights = streaming(
-        concat(
-            [
-                per_claim
-                    .clone()
-                    .lazy()
-                    .select([col("lo").alias("patient_id"), col("lines").alias("w")]),
-                notes.clone().select([
-                    col("patient_id"),
-                    lit(1u64).cast(DataType::UInt64).alias("w"),
-                ]),
-            ],
-            UnionArgs::default(),
-        )?
+    // Lines and notes per patient: a few million groups at most.
+    let weight = |df: &DataFrame| {
+        df.clone().lazy().select([
+            col("patient_id"),
+            lit(1u64).cast(DataType::UInt64).alias("w"),
+        ])
+    };
+    let weights = concat([weight(&claims), weight(&notes)], UnionArgs::default())?
         .filter(col("patient_id").is_not_null())
         .group_by([col("patient_id")])
         .agg([col("w").sum()])
-        .sort(["patient_id"], Default::default()),
-    )?;
+        .sort(["patient_id"], Default::default())
+        .collect()?;
     let bounds = bounds(
         weights.column("patient_id")?.str()?,
         weights.column("w")?.u64()?,
         count,
     );
-    let shard_of = |c: Expr| {
-        bounds
-            .iter()
-            .map(|b| c.clone().gt_eq(lit(b.as_str())).cast(DataType::UInt32))
-            .fold(lit(0u32), |a, b| a + b)
-    };
-    let first = |lf: LazyFrame| -> PolarsResult<Option<Vec<String>>> {
-        let df = streaming(lf.limit(1))?;
-        if df.height() == 0 {
-            return Ok(None);
-        }
-        df.columns()
-            .iter()
-            .map(|c| {
-                Ok(c.cast(&DataType::String)?
-                    .str()?
-                    .get(0)
-                    .unwrap_or("")
-                    .to_string())
-            })
-            .collect::<PolarsResult<Vec<_>>>()
-            .map(Some)
-    };
+    drop(weights);
     let refuse = "a sharded run cannot give the unsharded answer; run without --shards";
-    if let Some(v) = first(
-        per_claim
-            .clone()
-            .lazy()
-            .filter(shard_of(col("lo")).neq(shard_of(col("hi"))))
-            .select([col("claim_id"), col("lo"), col("hi")])
-            .sort(["claim_id"], Default::default()),
-    )? {
+    if let Some([id, a, b]) =
+        crate::timing::stage("shards: claims", || tied_ids(&claims, "claim_id", &bounds))?
+    {
         input_error!(
-            "{}: claim \"{}\" has lines of patients \"{}\" and \"{}\" in different shards: {refuse}",
-            inputs.claims.display(),
-            v[0],
-            v[1],
-            v[2]
+            "{}: claim \"{id}\" has lines of patients \"{a}\" and \"{b}\" in different shards: {refuse}",
+            inputs.claims.display()
         );
     }
-    if let Some(v) = first(
-        notes
-            .clone()
-            .filter(col("note_id").is_not_null())
-            .group_by([col("note_id")])
-            .agg([
-                col("patient_id").min().alias("lo"),
-                col("patient_id").max().alias("hi"),
-            ])
-            .filter(shard_of(col("lo")).neq(shard_of(col("hi"))))
-            .sort(["note_id"], Default::default()),
-    )? {
+    if let Some([id, a, b]) =
+        crate::timing::stage("shards: notes", || tied_ids(&notes, "note_id", &bounds))?
+    {
         input_error!(
-            "{}: note_id \"{}\" is used by patients \"{}\" and \"{}\" in different shards: {refuse}",
-            inputs.notes.display(),
-            v[0],
-            v[1],
-            v[2]
-        );
-    }
-    if let Some(v) = first(
-        notes
-            .filter(
-                col("claim_id")
-                    .is_not_null()
-                    .and(col("patient_id").is_not_null()),
-            )
-            .join(
-                per_claim.lazy().select([col("claim_id"), col("lo")]),
-                [col("claim_id")],
-                [col("claim_id")],
-                JoinArgs::new(JoinType::Inner),
-            )
-            .filter(shard_of(col("patient_id")).neq(shard_of(col("lo"))))
-            .select([col("note_id"), col("claim_id")])
-            .sort(["note_id"], Default::default()),
-    )? {
-        input_error!(
-            "{}: note \"{}\" names claim \"{}\" of a patient in another shard: {refuse}",
-            inputs.notes.display(),
-            v[0],
-            v[1]
+            "{}: note_id \"{id}\" is used by patients \"{a}\" and \"{b}\" in different shards: {refuse}",
+            inputs.notes.display()
         );
     }
     let n = bounds.len() + 1;
@@ -216,6 +135,132 @@ pub fn plan(inputs: &InputArgs, count: usize) -> Result<Vec<Shard>> {
             until: bounds.get(i).cloned(),
         })
         .collect())
+}
+
+/// After a sharded run: refuses it when a note whose claim_id found no claim
+/// in its own shard names a claim of a patient in another shard (one pass
+/// would have linked them). `unmatched` holds (note_id, claim_id, note's
+/// shard); usually empty, and then nothing is read.
+pub fn check_note_links(
+    inputs: &InputArgs,
+    shards: &[Shard],
+    unmatched: &[(String, String, usize)],
+) -> Result<()> {
+    if unmatched.is_empty() || shards.len() <= 1 {
+        return Ok(());
+    }
+    let bounds: Vec<String> = shards.iter().filter_map(|s| s.until.clone()).collect();
+    let mapping = Mapping::load(inputs.mapping.as_deref())?;
+    let ids: Vec<&str> = unmatched.iter().map(|(_, c, _)| c.as_str()).collect();
+    let hits = streaming(
+        "shards: note links",
+        id_columns(
+            InputKind::Claims,
+            &inputs.claims,
+            &mapping.claims,
+            &["claim_id", "patient_id"],
+        )?
+        .filter(
+            col("claim_id")
+                .is_in(lit(Series::new("ids".into(), ids)).implode(false), false)
+                .and(col("patient_id").is_not_null()),
+        ),
+    )?;
+    let claim_shards: std::collections::BTreeMap<&str, usize> = hits
+        .column("claim_id")?
+        .str()?
+        .iter()
+        .zip(hits.column("patient_id")?.str()?.iter())
+        .filter_map(|(c, p)| Some((c?, shard_of(&bounds, p))))
+        .collect();
+    for (note, claim, note_shard) in unmatched {
+        if claim_shards
+            .get(claim.as_str())
+            .is_some_and(|s| s != note_shard)
+        {
+            input_error!(
+                "{}: note \"{note}\" names claim \"{claim}\" of a patient in another shard: a sharded run cannot give the unsharded answer; run without --shards",
+                inputs.notes.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Collects `lf` with the streaming engine, timed as `what`.
+fn streaming(what: &str, lf: LazyFrame) -> PolarsResult<DataFrame> {
+    crate::timing::stage(what, || {
+        lf.collect_with_engine(Engine::Streaming)
+            .map(|r| r.unwrap_single())
+    })
+}
+
+/// The shard of a patient id: how many bounds are at or below it (the first for none).
+fn shard_of(bounds: &[String], patient: Option<&str>) -> usize {
+    patient.map_or(0, |p| bounds.partition_point(|b| b.as_str() <= p))
+}
+
+/// The first id (of column `key`, with two of its patients) whose rows
+/// belong to patients of different shards. Rows without a patient are
+/// rejected anyway and tie nothing. When the rows come in runs of one id
+/// in increasing id order (as exports write them), one pass decides;
+/// otherwise a group-by over every id.
+fn tied_ids(df: &DataFrame, key: &str, bounds: &[String]) -> PolarsResult<Option<[String; 3]>> {
+    let (ids, patients) = (df.column(key)?.str()?, df.column("patient_id")?.str()?);
+    let mut current: Option<(&str, Option<(&str, usize)>)> = None;
+    for (id, patient) in ids.iter().zip(patients.iter()) {
+        let Some(id) = id else { continue };
+        match &current {
+            Some((c, _)) if *c == id => {}
+            Some((c, _)) if id < *c => return tied_ids_grouped(df, key, bounds),
+            _ => current = Some((id, None)),
+        }
+        let Some(p) = patient else { continue };
+        let s = shard_of(bounds, Some(p));
+        let (c, first) = current.as_mut().expect("set above");
+        match first {
+            None => *first = Some((p, s)),
+            Some((q, t)) if *t != s => {
+                return Ok(Some([c.to_string(), q.to_string(), p.to_string()]));
+            }
+            Some(_) => {}
+        }
+    }
+    Ok(None)
+}
+
+/// [`tied_ids`] for any row order: per id, its lowest and highest patient
+/// (shards are ranges of ids, so these hold its lowest and highest shard).
+fn tied_ids_grouped(
+    df: &DataFrame,
+    key: &str,
+    bounds: &[String],
+) -> PolarsResult<Option<[String; 3]>> {
+    let range = streaming(
+        "shards: grouped",
+        df.clone()
+            .lazy()
+            .filter(col(key).is_not_null())
+            .group_by([col(key)])
+            .agg([
+                col("patient_id").min().alias("lo"),
+                col("patient_id").max().alias("hi"),
+            ])
+            .sort([key], Default::default()),
+    )?;
+    let (ids, lo, hi) = (
+        range.column(key)?.str()?,
+        range.column("lo")?.str()?,
+        range.column("hi")?.str()?,
+    );
+    for ((id, a), b) in ids.iter().zip(lo.iter()).zip(hi.iter()) {
+        if let (Some(id), Some(a), Some(b)) = (id, a, b) {
+            if shard_of(bounds, Some(a)) != shard_of(bounds, Some(b)) {
+                return Ok(Some([id.to_string(), a.to_string(), b.to_string()]));
+            }
+        }
+    }
+    Ok(None)
 }
 
 /// The first patient id of every shard but the first: cuts where the
@@ -317,5 +362,28 @@ mod tests {
         };
         assert_eq!(rows(&first), 2); // "a" and the row without patient
         assert_eq!(rows(&second), 2); // "b", "c"
+    }
+
+    #[test]
+    fn ties_are_found_in_runs_and_in_any_order_but_not_through_missing_patients() {
+        let bounds = vec!["m".to_string()];
+        let frame = |ids: &[&str], patients: &[Option<&str>]| {
+            df!("claim_id" => ids, "patient_id" => patients).unwrap()
+        };
+        let tie = |df: &DataFrame| tied_ids(df, "claim_id", &bounds).unwrap();
+        // In runs: C1 has patients on both sides of "m".
+        let runs = frame(&["C1", "C1", "C2"], &[Some("a"), Some("z"), Some("b")]);
+        assert_eq!(tie(&runs), Some(["C1".into(), "a".into(), "z".into()]));
+        // Same shard: no tie.
+        let same = frame(&["C1", "C1", "C2"], &[Some("a"), Some("b"), Some("z")]);
+        assert_eq!(tie(&same), None);
+        // Out of order (C1 comes back): the group-by finds it.
+        let shuffled = frame(&["C1", "C2", "C1"], &[Some("a"), Some("b"), Some("z")]);
+        assert_eq!(tie(&shuffled), Some(["C1".into(), "a".into(), "z".into()]));
+        let shuffled_ok = frame(&["C2", "C1", "C2"], &[Some("z"), Some("a"), Some("y")]);
+        assert_eq!(tie(&shuffled_ok), None);
+        // A line without patient is rejected anyway: it ties nothing.
+        let missing = frame(&["C1", "C1"], &[Some("z"), None]);
+        assert_eq!(tie(&missing), None);
     }
 }

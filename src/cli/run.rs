@@ -108,6 +108,7 @@ pub fn run(args: RunArgs) -> Result<i32> {
     } else {
         crate::timing::stage("merge shards", || audit::merge(parts))?
     };
+    crate::shard::check_note_links(&args.inputs, &shards, &audited.unmatched_notes)?;
     let findings = pseudonym::apply_opt(audited.findings, key.as_deref())?;
     progress.stage("report", "aggregates, charts and report.html");
     let min_cell = MinCell(args.min_cell);

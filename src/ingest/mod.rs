@@ -145,11 +145,18 @@ fn read_raw(
     shard: Option<&Shard>,
 ) -> Result<DataFrame> {
     let shown = file.display().to_string();
-    let lf = sources::scan(file, format)?;
-    let mut lf = lf;
-    let schema = match lf.collect_schema() {
+    // The row index goes into the scan itself (before the schema is asked
+    // for, which would freeze the plan): a shard's row filter is then
+    // pushed into the reader instead of reading every row first.
+    let mut lf = sources::scan(file, format)?.with_row_index("__row", Some(1));
+    let mut schema = match lf.collect_schema() {
         Ok(s) => s,
         Err(e) => input_error!("{}", read_error(file, format, &e)),
+    };
+    let schema = {
+        let s = std::sync::Arc::make_mut(&mut schema);
+        s.shift_remove("__row");
+        s.clone()
     };
     if schema.is_empty() {
         input_error!("{shown}: file is empty (expected a header line naming the columns)");
@@ -242,7 +249,6 @@ fn read_raw(
     }
     exprs.push(lit(shown.clone()).alias("__file"));
     exprs.push(col("__row"));
-    let mut lf = lf.with_row_index("__row", Some(1));
     if format == Format::Csv {
         // Blank lines and rows of empty cells (",,,,") are not records:
         // skipped, not counted as read; row numbers still count them.

@@ -65,7 +65,12 @@ fn sharded_runs_keep_rejects_in_file_and_row_order() {
     let one = audit(&claims, &notes, &tmp.path().join("one"), &[]);
     let rejects = read(&one.join("rejects.csv"));
     assert_eq!(rejects.lines().count(), 1 + 5, "{rejects}");
-    let many = audit(&claims, &notes, &tmp.path().join("four"), &["--shards", "4"]);
+    let many = audit(
+        &claims,
+        &notes,
+        &tmp.path().join("four"),
+        &["--shards", "4"],
+    );
     same_outputs(&one, &many);
 }
 
@@ -117,7 +122,11 @@ fn a_claim_of_patients_in_two_shards_is_refused_with_its_id() {
     let one = run(&args(&[]).iter().map(String::as_str).collect::<Vec<_>>());
     assert_eq!(one.status.code(), Some(0), "{}", stderr(&one));
     let rejects = read(&tmp.path().join("run").join("rejects.csv"));
-    assert_eq!(rejects.matches("disagree on patient_id").count(), 2, "{rejects}");
+    assert_eq!(
+        rejects.matches("disagree on patient_id").count(),
+        2,
+        "{rejects}"
+    );
 }
 
 #[test]
@@ -150,5 +159,9 @@ fn a_note_naming_a_claim_of_another_shard_is_refused() {
         "2",
     ]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-    assert!(stderr(&o).contains("note \"N1\" names claim \"C2\""), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("note \"N1\" names claim \"C2\""),
+        "{}",
+        stderr(&o)
+    );
 }
