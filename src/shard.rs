@@ -84,25 +84,22 @@ pub fn plan(inputs: &InputArgs, count: usize) -> Result<Vec<Shard>> {
         &mapping.notes,
         &["note_id", "patient_id", "claim_id"],
     )?;
-    // The id columns, read once (about 32 bytes a row), then freed.
-    let claims = streaming("shards: claim ids", claims)?;
-    let notes = streaming(
-        "shards: note ids",
-        notes.select([col("note_id"), col("patient_id")]),
-    )?;
-    // Lines and notes per patient: a few million groups at most.
-    let weight = |df: &DataFrame| {
-        df.clone().lazy().select([
+    // Lines and notes per patient (a few million groups at most), streamed
+    // from the files: grouping every row in memory took gigabytes.
+    let weight = |lf: &LazyFrame| {
+        lf.clone().select([
             col("patient_id"),
             lit(1u64).cast(DataType::UInt64).alias("w"),
         ])
     };
-    let weights = concat([weight(&claims), weight(&notes)], UnionArgs::default())?
-        .filter(col("patient_id").is_not_null())
-        .group_by([col("patient_id")])
-        .agg([col("w").sum()])
-        .sort(["patient_id"], Default::default())
-        .collect()?;
+    let weights = streaming(
+        "shards: weights",
+        concat([weight(&claims), weight(&notes)], UnionArgs::default())?
+            .filter(col("patient_id").is_not_null())
+            .group_by([col("patient_id")])
+            .agg([col("w").sum()])
+            .sort(["patient_id"], Default::default()),
+    )?;
     let bounds = bounds(
         weights.column("patient_id")?.str()?,
         weights.column("w")?.u64()?,
@@ -110,16 +107,23 @@ pub fn plan(inputs: &InputArgs, count: usize) -> Result<Vec<Shard>> {
     );
     drop(weights);
     let refuse = "a sharded run cannot give the unsharded answer; run without --shards";
-    if let Some([id, a, b]) =
-        crate::timing::stage("shards: claims", || tied_ids(&claims, "claim_id", &bounds))?
-    {
+    // Each input's id columns are read once (about 16 bytes a value) and freed.
+    let claim_ids = streaming("shards: claim ids", claims)?;
+    if let Some([id, a, b]) = crate::timing::stage("shards: claims", || {
+        tied_ids(&claim_ids, "claim_id", &bounds)
+    })? {
         input_error!(
             "{}: claim \"{id}\" has lines of patients \"{a}\" and \"{b}\" in different shards: {refuse}",
             inputs.claims.display()
         );
     }
+    drop(claim_ids);
+    let note_ids = streaming(
+        "shards: note ids",
+        notes.select([col("note_id"), col("patient_id")]),
+    )?;
     if let Some([id, a, b]) =
-        crate::timing::stage("shards: notes", || tied_ids(&notes, "note_id", &bounds))?
+        crate::timing::stage("shards: notes", || tied_ids(&note_ids, "note_id", &bounds))?
     {
         input_error!(
             "{}: note_id \"{id}\" is used by patients \"{a}\" and \"{b}\" in different shards: {refuse}",
