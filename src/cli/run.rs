@@ -28,6 +28,7 @@ use crate::error::exit;
 use crate::input_error;
 use crate::report::output::{self, FileWriter};
 use crate::report::{MinCell, aggregates, charts, html, pseudonym, summary};
+use crate::shard::{ShardCount, Tie};
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
@@ -64,8 +65,46 @@ pub struct RunArgs {
     /// Audit the patients in N groups, one at a time, so that memory holds
     /// one group (for exports too large for memory). Same outputs as one
     /// pass; custom checks must relate a patient's own claims and notes.
-    #[arg(long, value_name = "N", default_value_t = 1)]
-    pub shards: usize,
+    /// `auto`: one pass unless the inputs are estimated to need more than
+    /// half the memory available.
+    #[arg(long, value_name = "N|auto", default_value = "auto")]
+    pub shards: ShardCount,
+}
+
+/// Plans `count` shards, audits each and merges them (one pass when `count` is 1).
+fn audit_in_shards(
+    args: &RunArgs,
+    config: &Config,
+    period: crate::model::Period,
+    checks: &[crate::checks::CheckInfo],
+    count: usize,
+) -> Result<(audit::Audited, Progress)> {
+    let shards = crate::shard::plan(&args.inputs, count)?;
+    let mut progress = Progress::new(args.quiet, 3 * shards.len() as u64 + 1);
+    let mut parts = Vec::with_capacity(shards.len());
+    for shard in &shards {
+        let of = if shards.len() > 1 {
+            format!("shard {}/{}: ", shard.index + 1, shards.len())
+        } else {
+            String::new()
+        };
+        let sharded = (shards.len() > 1).then_some(shard);
+        parts.push(audit::audit(
+            &args.inputs,
+            config,
+            period,
+            checks,
+            sharded,
+            |name, message| progress.stage(name, format!("{of}{message}")),
+        )?);
+    }
+    let audited = if parts.len() == 1 {
+        parts.pop().expect("one part")
+    } else {
+        crate::timing::stage("merge shards", || audit::merge(parts))?
+    };
+    crate::shard::check_note_links(&args.inputs, &shards, &audited.unmatched_notes)?;
+    Ok((audited, progress))
 }
 
 pub fn run(args: RunArgs) -> Result<i32> {
@@ -84,31 +123,22 @@ pub fn run(args: RunArgs) -> Result<i32> {
         .unwrap_or_else(|| output::default_out(args.period.folder_label()));
     let mut checks = registry();
     checks.extend(custom::load(args.checks_dir.as_deref(), &checks)?);
-    let shards = crate::shard::plan(&args.inputs, args.shards)?;
-    let mut progress = Progress::new(args.quiet, 3 * shards.len() as u64 + 1);
-    let mut parts = Vec::with_capacity(shards.len());
-    for shard in &shards {
-        let of = if shards.len() > 1 {
-            format!("shard {}/{}: ", shard.index + 1, shards.len())
-        } else {
-            String::new()
-        };
-        let sharded = (shards.len() > 1).then_some(shard);
-        parts.push(audit::audit(
-            &args.inputs,
-            &config,
-            period,
-            &checks,
-            sharded,
-            |name, message| progress.stage(name, format!("{of}{message}")),
-        )?);
-    }
-    let mut audited = if parts.len() == 1 {
-        parts.pop().expect("one part")
-    } else {
-        crate::timing::stage("merge shards", || audit::merge(parts))?
+    let count = match args.shards {
+        ShardCount::Fixed(n) => n,
+        ShardCount::Auto => crate::shard::auto_count(&args.inputs)?,
     };
-    crate::shard::check_note_links(&args.inputs, &shards, &audited.unmatched_notes)?;
+    let (mut audited, mut progress) = match audit_in_shards(&args, &config, period, &checks, count)
+    {
+        // auto never refuses: an export that cannot be sharded is audited in one pass.
+        Err(e) if e.is::<Tie>() && args.shards == ShardCount::Auto => {
+            if !args.quiet {
+                eprintln!("claims-audit: {e}: auditing in one pass");
+            }
+            audit_in_shards(&args, &config, period, &checks, 1)?
+        }
+        Err(e) if e.is::<Tie>() => input_error!("{e}"),
+        other => other?,
+    };
     let findings = pseudonym::apply_opt(audited.findings, key.as_deref())?;
     progress.stage("report", "aggregates, charts and report.html");
     let min_cell = MinCell(args.min_cell);

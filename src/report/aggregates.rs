@@ -242,16 +242,7 @@ pub fn build(
     checks: &[CheckInfo],
 ) -> Result<Aggregates> {
     let ctx = CheckContext::new(tables, config)?;
-    build_with(findings, &ctx, checks)
-}
-
-/// [`build`] with the context the checks ran with (its shared frames are reused).
-pub fn build_with(
-    findings: &DataFrame,
-    ctx: &CheckContext,
-    checks: &[CheckInfo],
-) -> Result<Aggregates> {
-    finish(findings, &ModelCounts::of(ctx)?, ctx.config, checks)
+    finish(findings, &ModelCounts::of(&ctx)?, config, checks)
 }
 
 /// What the aggregates read from the model, reduced to counts that add up

@@ -113,7 +113,7 @@ fn a_claim_of_patients_in_two_shards_is_refused_with_its_id() {
     assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
     let err = stderr(&refused);
     assert!(
-        err.contains("claim \"C1\"") && err.contains("run without --shards"),
+        err.contains("claim \"C1\"") && err.contains("--shards 1 audits in one pass"),
         "{err}"
     );
     assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
@@ -163,5 +163,73 @@ fn a_note_naming_a_claim_of_another_shard_is_refused() {
         stderr(&o).contains("note \"N1\" names claim \"C2\""),
         "{}",
         stderr(&o)
+    );
+}
+
+#[test]
+fn auto_shards_when_memory_is_short_and_falls_back_to_one_pass_on_a_tie() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (claims, notes) = (sample("claims.csv"), sample("notes.csv"));
+    let one = audit(&claims, &notes, &tmp.path().join("one"), &["--shards", "1"]);
+    // The sample is about 600 rows (300 KB a pass); 100 KB "available" makes auto shard it.
+    let args = |out: &Path, c: &Path, n: &Path| {
+        vec![
+            "run".to_string(),
+            "--claims".into(),
+            s(c).into(),
+            "--notes".into(),
+            s(n).into(),
+            "--out".into(),
+            s(out).into(),
+            "--quiet".into(),
+        ]
+    };
+    let short = [
+        ("CLAIMS_AUDIT_TEST_AVAILABLE_MEMORY", "100000"),
+        ("CLAIMS_AUDIT_TIMINGS", "1"),
+    ];
+    let a = args(&tmp.path().join("auto"), &claims, &notes);
+    let o = run_env(&a.iter().map(String::as_str).collect::<Vec<_>>(), &short);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("merge shards"),
+        "auto did not shard: {}",
+        stderr(&o)
+    );
+    same_outputs(&one, &tmp.path().join("auto"));
+    // A claim of two patients far apart: auto audits in one pass instead of refusing.
+    let header = "claim_id,line_number,patient_id,provider_id,service_date,cpt_code,units,charge_amount,payer,dx_codes\n";
+    let mut rows = String::from(header);
+    for i in 0..50 {
+        rows.push_str(&format!(
+            "C{i:03},1,P{i:03},1184629305,2024-01-10,97110,1,10.00,BCBS,M62.81\n"
+        ));
+    }
+    rows.push_str("C000,2,P049,1184629305,2024-01-10,97110,1,10.00,BCBS,M62.81\n");
+    let tied = write(tmp.path(), "tied.csv", &rows);
+    let few_notes = write(
+        tmp.path(),
+        "notes.csv",
+        "note_id,patient_id,note_date,text\nN1,P001,2024-01-10,Strength 4/5.\n",
+    );
+    let b = args(&tmp.path().join("tied"), &tied, &few_notes);
+    let tiny = [
+        ("CLAIMS_AUDIT_TEST_AVAILABLE_MEMORY", "1000"),
+        ("CLAIMS_AUDIT_TIMINGS", "1"),
+    ];
+    let o = run_env(&b.iter().map(String::as_str).collect::<Vec<_>>(), &tiny);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // The plan ran, found the tie, and the run went on in one pass (the
+    // note saying so is not printed under --quiet).
+    let err = stderr(&o);
+    assert!(
+        err.contains("shards: claims") && !err.contains("merge shards"),
+        "{err}"
+    );
+    let rejects = read(&tmp.path().join("tied").join("rejects.csv"));
+    assert_eq!(
+        rejects.matches("disagree on patient_id").count(),
+        2,
+        "{rejects}"
     );
 }
