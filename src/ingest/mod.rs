@@ -572,6 +572,10 @@ fn parse_in_groups(
             bad_so_far = &bad_so_far | &bad;
         }
         values.drop_in_place("__bad")?;
+        // One chunk per column: a column passed through as read (CSV: one
+        // chunk per block of the file) would keep the reader's buffers of
+        // every column of the block alive.
+        values.rechunk_mut_par();
         out.extend(values.columns().iter().cloned());
         for &i in chunk {
             let name = specs[i].name;
