@@ -15,13 +15,6 @@ use crate::report::summary::{self, InputInfo};
 use crate::shard::Shard;
 use crate::timing;
 
-/// Returns memory the allocator holds but no longer uses to the system
-/// (mimalloc, the binary's allocator; a no-op for other allocators' memory).
-pub fn release_freed_memory() {
-    // SAFETY: mi_collect only walks mimalloc's own heaps; no pointer is passed.
-    unsafe { libmimalloc_sys::mi_collect(true) };
-}
-
 /// Both inputs, validated.
 pub struct Inputs {
     pub claims: LoadedInput,
@@ -39,9 +32,6 @@ impl Inputs {
         let claims = timing::stage("load claims", || {
             ingest::load_shard(InputKind::Claims, &args.claims, &mapping.claims, shard)
         })?;
-        // Validation frees raw columns among new ones: pages the allocator
-        // keeps would add to the peak of reading the notes.
-        release_freed_memory();
         let notes = timing::stage("load notes", || {
             ingest::load_shard(InputKind::Notes, &args.notes, &mapping.notes, shard)
         })?;

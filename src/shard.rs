@@ -1,15 +1,16 @@
-//! Sharded runs (`run --shards N`): the patients are split into N groups of
-//! about equal size (claim lines plus notes), by ranges of patient id, and
-//! audited one group at a time, so that memory holds one group, not the
-//! whole export. Every check and every report aggregate relates a patient's
-//! own claims and notes, so the merged result is the unsharded one.
+//! Sharded runs (`run --shards N|auto`): the patients are split into N
+//! groups of about equal size (claim lines plus notes), by ranges of
+//! patient id, and audited one group at a time, so that memory holds one
+//! group, not the whole export. Every check and every report aggregate
+//! relates a patient's own claims and notes, so the merged result is the
+//! unsharded one (tests/it/shards.rs compares them byte for byte).
 //!
 //! Three things in an export could tie two groups together; the plan looks
-//! for them first and refuses to shard (a [`Tie`] naming the example: an
-//! input error for `--shards N`, one pass for `auto`) rather than give a
-//! different answer: a claim with lines of patients in
-//! two groups (an unsharded run rejects the whole claim), a note id used by
-//! patients in two groups (an unsharded run rejects the later note), and a
+//! for them first (the third after the run) and refuses to shard (a [`Tie`]
+//! naming the example: an input error for `--shards N`, one pass for
+//! `auto`) rather than give a different answer: a claim with lines of
+//! patients in two groups (one pass rejects the whole claim), a note id
+//! used by patients in two groups (one pass rejects the later note), and a
 //! note whose claim_id names a claim of a patient in another group.
 
 use anyhow::Result;
