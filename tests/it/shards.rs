@@ -19,6 +19,21 @@ fn same_outputs(a: &Path, b: &Path) {
     }
 }
 
+/// claims.csv with one M62.81 line per (claim_id, patient_id), lines of a
+/// claim numbered in order.
+fn claims_csv(dir: &Path, lines: &[(&str, &str)]) -> std::path::PathBuf {
+    let mut text = String::from(
+        "claim_id,line_number,patient_id,provider_id,service_date,cpt_code,units,charge_amount,payer,dx_codes\n",
+    );
+    for (i, (claim, patient)) in lines.iter().enumerate() {
+        let line = lines[..i].iter().filter(|(c, _)| c == claim).count() + 1;
+        text.push_str(&format!(
+            "{claim},{line},{patient},1184629305,2024-01-10,97110,1,10.00,BCBS,M62.81\n"
+        ));
+    }
+    write(dir, "claims.csv", &text)
+}
+
 #[test]
 fn sharded_runs_of_sample_data_equal_the_unsharded_run() {
     let tmp = tempfile::tempdir().unwrap();
@@ -77,16 +92,7 @@ fn sharded_runs_keep_rejects_in_file_and_row_order() {
 #[test]
 fn a_claim_of_patients_in_two_shards_is_refused_with_its_id() {
     let tmp = tempfile::tempdir().unwrap();
-    let header = "claim_id,line_number,patient_id,provider_id,service_date,cpt_code,units,charge_amount,payer,dx_codes\n";
-    let claims = write(
-        tmp.path(),
-        "claims.csv",
-        &format!(
-            "{header}C1,1,P1,1184629305,2024-01-10,97110,1,10.00,BCBS,M62.81\n\
-             C1,2,P9,1184629305,2024-01-10,97110,1,10.00,BCBS,M62.81\n\
-             C2,1,P5,1184629305,2024-01-11,97110,1,10.00,BCBS,M62.81\n"
-        ),
-    );
+    let claims = claims_csv(tmp.path(), &[("C1", "P1"), ("C1", "P9"), ("C2", "P5")]);
     let notes = write(
         tmp.path(),
         "notes.csv",
@@ -132,15 +138,7 @@ fn a_claim_of_patients_in_two_shards_is_refused_with_its_id() {
 #[test]
 fn a_note_naming_a_claim_of_another_shard_is_refused() {
     let tmp = tempfile::tempdir().unwrap();
-    let header = "claim_id,line_number,patient_id,provider_id,service_date,cpt_code,units,charge_amount,payer,dx_codes\n";
-    let claims = write(
-        tmp.path(),
-        "claims.csv",
-        &format!(
-            "{header}C1,1,P1,1184629305,2024-01-10,97110,1,10.00,BCBS,M62.81\n\
-             C2,1,P9,1184629305,2024-01-11,97110,1,10.00,BCBS,M62.81\n"
-        ),
-    );
+    let claims = claims_csv(tmp.path(), &[("C1", "P1"), ("C2", "P9")]);
     let notes = write(
         tmp.path(),
         "notes.csv",
@@ -198,15 +196,12 @@ fn auto_shards_when_memory_is_short_and_falls_back_to_one_pass_on_a_tie() {
     );
     same_outputs(&one, &tmp.path().join("auto"));
     // A claim of two patients far apart: auto audits in one pass instead of refusing.
-    let header = "claim_id,line_number,patient_id,provider_id,service_date,cpt_code,units,charge_amount,payer,dx_codes\n";
-    let mut rows = String::from(header);
-    for i in 0..50 {
-        rows.push_str(&format!(
-            "C{i:03},1,P{i:03},1184629305,2024-01-10,97110,1,10.00,BCBS,M62.81\n"
-        ));
-    }
-    rows.push_str("C000,2,P049,1184629305,2024-01-10,97110,1,10.00,BCBS,M62.81\n");
-    let tied = write(tmp.path(), "tied.csv", &rows);
+    let ids: Vec<(String, String)> = (0..50)
+        .map(|i| (format!("C{i:03}"), format!("P{i:03}")))
+        .chain([("C000".to_string(), "P049".to_string())])
+        .collect();
+    let pairs: Vec<(&str, &str)> = ids.iter().map(|(c, p)| (c.as_str(), p.as_str())).collect();
+    let tied = claims_csv(tmp.path(), &pairs);
     let few_notes = write(
         tmp.path(),
         "notes.csv",
