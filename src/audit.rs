@@ -104,6 +104,15 @@ pub struct Audited {
     pub unmatched_notes: Vec<(String, String, usize)>,
 }
 
+impl Audited {
+    /// All rejects, claims' then notes', as rejects.csv lists them.
+    pub fn all_rejects(&self) -> PolarsResult<DataFrame> {
+        let mut all = self.rejects[0].clone();
+        all.vstack_mut(&self.rejects[1])?;
+        Ok(all)
+    }
+}
+
 /// Loads the inputs (one shard's rows, or all), builds the model, runs the
 /// checks and counts what the report needs; the model is freed on return.
 pub fn audit(

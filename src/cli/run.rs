@@ -139,7 +139,7 @@ pub fn run(args: RunArgs) -> Result<i32> {
         Err(e) if e.is::<Tie>() => input_error!("{e}"),
         other => other?,
     };
-    let findings = pseudonym::apply_opt(audited.findings, key.as_deref())?;
+    let findings = pseudonym::apply_opt(std::mem::take(&mut audited.findings), key.as_deref())?;
     progress.stage("report", "aggregates, charts and report.html");
     let min_cell = MinCell(args.min_cell);
     let claims_audited = audited.claims_audited;
@@ -190,8 +190,7 @@ pub fn run(args: RunArgs) -> Result<i32> {
         ran_at: &ran_at,
         min_cell,
     })?;
-    let mut rejects = claim_rejects.clone();
-    rejects.vstack_mut(note_rejects)?;
+    let rejects = audited.all_rejects()?;
     progress.lap("html");
 
     let writers: Vec<FileWriter> = vec![

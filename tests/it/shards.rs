@@ -34,6 +34,28 @@ fn claims_csv(dir: &Path, lines: &[(&str, &str)]) -> std::path::PathBuf {
     write(dir, "claims.csv", &text)
 }
 
+/// Runs `run` quietly on the given inputs with `extra` flags and environment.
+fn run_audit(
+    claims: &Path,
+    notes: &Path,
+    out: &Path,
+    extra: &[&str],
+    env: &[(&str, &str)],
+) -> std::process::Output {
+    let mut args = vec![
+        "run",
+        "--claims",
+        s(claims),
+        "--notes",
+        s(notes),
+        "--out",
+        s(out),
+        "--quiet",
+    ];
+    args.extend_from_slice(extra);
+    run_env(&args, env)
+}
+
 #[test]
 fn sharded_runs_of_sample_data_equal_the_unsharded_run() {
     let tmp = tempfile::tempdir().unwrap();
@@ -98,24 +120,8 @@ fn a_claim_of_patients_in_two_shards_is_refused_with_its_id() {
         "notes.csv",
         "note_id,patient_id,note_date,claim_id,text\nN1,P5,2024-01-11,C2,Strength 4/5.\n",
     );
-    let args = |extra: &[&'static str]| {
-        let mut a = vec![
-            "run".to_string(),
-            "--claims".into(),
-            s(&claims).into(),
-            "--notes".into(),
-            s(&notes).into(),
-            "--out".into(),
-            s(&tmp.path().join("run")).into(),
-            "--quiet".into(),
-        ];
-        a.extend(extra.iter().map(|e| e.to_string()));
-        a
-    };
-    let refused = run(&args(&["--shards", "3"])
-        .iter()
-        .map(String::as_str)
-        .collect::<Vec<_>>());
+    let out = tmp.path().join("run");
+    let refused = run_audit(&claims, &notes, &out, &["--shards", "3"], &[]);
     assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
     let err = stderr(&refused);
     assert!(
@@ -125,7 +131,7 @@ fn a_claim_of_patients_in_two_shards_is_refused_with_its_id() {
     assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
     assert!(!tmp.path().join("run").exists(), "nothing written");
     // One pass rejects the claim as a whole.
-    let one = run(&args(&[]).iter().map(String::as_str).collect::<Vec<_>>());
+    let one = run_audit(&claims, &notes, &out, &[], &[]);
     assert_eq!(one.status.code(), Some(0), "{}", stderr(&one));
     let rejects = read(&tmp.path().join("run").join("rejects.csv"));
     assert_eq!(
@@ -144,18 +150,13 @@ fn a_note_naming_a_claim_of_another_shard_is_refused() {
         "notes.csv",
         "note_id,patient_id,note_date,claim_id,text\nN1,P1,2024-01-11,C2,Strength 4/5.\n",
     );
-    let o = run(&[
-        "run",
-        "--claims",
-        s(&claims),
-        "--notes",
-        s(&notes),
-        "--out",
-        s(&tmp.path().join("run")),
-        "--quiet",
-        "--shards",
-        "2",
-    ]);
+    let o = run_audit(
+        &claims,
+        &notes,
+        &tmp.path().join("run"),
+        &["--shards", "2"],
+        &[],
+    );
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(
         stderr(&o).contains("note \"N1\" names claim \"C2\""),
@@ -170,24 +171,11 @@ fn auto_shards_when_memory_is_short_and_falls_back_to_one_pass_on_a_tie() {
     let (claims, notes) = (sample("claims.csv"), sample("notes.csv"));
     let one = audit(&claims, &notes, &tmp.path().join("one"), &["--shards", "1"]);
     // The sample is about 600 rows (300 KB a pass); 100 KB "available" makes auto shard it.
-    let args = |out: &Path, c: &Path, n: &Path| {
-        vec![
-            "run".to_string(),
-            "--claims".into(),
-            s(c).into(),
-            "--notes".into(),
-            s(n).into(),
-            "--out".into(),
-            s(out).into(),
-            "--quiet".into(),
-        ]
-    };
     let short = [
         ("CLAIMS_AUDIT_TEST_AVAILABLE_MEMORY", "100000"),
         ("CLAIMS_AUDIT_TIMINGS", "1"),
     ];
-    let a = args(&tmp.path().join("auto"), &claims, &notes);
-    let o = run_env(&a.iter().map(String::as_str).collect::<Vec<_>>(), &short);
+    let o = run_audit(&claims, &notes, &tmp.path().join("auto"), &[], &short);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(
         stderr(&o).contains("merge shards"),
@@ -207,12 +195,11 @@ fn auto_shards_when_memory_is_short_and_falls_back_to_one_pass_on_a_tie() {
         "notes.csv",
         "note_id,patient_id,note_date,text\nN1,P001,2024-01-10,Strength 4/5.\n",
     );
-    let b = args(&tmp.path().join("tied"), &tied, &few_notes);
     let tiny = [
         ("CLAIMS_AUDIT_TEST_AVAILABLE_MEMORY", "1000"),
         ("CLAIMS_AUDIT_TIMINGS", "1"),
     ];
-    let o = run_env(&b.iter().map(String::as_str).collect::<Vec<_>>(), &tiny);
+    let o = run_audit(&tied, &few_notes, &tmp.path().join("tied"), &[], &tiny);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     // The plan ran, found the tie, and the run went on in one pass (the
     // note saying so is not printed under --quiet).
