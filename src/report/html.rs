@@ -14,7 +14,8 @@ use polars::prelude::*;
 
 use super::MinCell;
 use super::aggregates::{Aggregates, RejectGroup};
-use super::charts::{self, Chart, dollars_cents, shown_share};
+use super::charts::{self, Chart};
+use super::format::{dollars_cents, percent, shown_share, thousands};
 use super::summary::Summary;
 use crate::checks::CheckInfo;
 use crate::evidence::FACT_LABELS;
@@ -159,7 +160,7 @@ impl Page<'_> {
                 escape(&self.min_cell.label())
             )
         } else {
-            format!("<td class=num data-v=\"{c}\">{}</td>", charts::thousands(c))
+            format!("<td class=num data-v=\"{c}\">{}</td>", thousands(c))
         }
     }
 
@@ -186,10 +187,6 @@ fn money_td(cents: i64) -> String {
         "<td class=num data-v=\"{cents}\">{}</td>",
         dollars_cents(cents)
     )
-}
-
-fn pct(v: f64) -> String {
-    format!("{:.1}%", v * 100.0)
 }
 
 /// The check documentation (a small Markdown subset) as HTML: `#` title
@@ -290,9 +287,9 @@ pub fn render(p: &Page) -> Result<String> {
             i.name,
             escape(&i.path),
             i.files,
-            charts::thousands(i.rows_read as u64),
-            charts::thousands(i.rows_used as u64),
-            charts::thousands(i.rows_rejected as u64),
+            thousands(i.rows_read as u64),
+            thousands(i.rows_used as u64),
+            thousands(i.rows_rejected as u64),
             i.sha256
         )?;
     }
@@ -369,7 +366,7 @@ pub fn render(p: &Page) -> Result<String> {
             share
                 .map(|v| format!("{v:.6}"))
                 .unwrap_or_else(|| "-1".into()),
-            share.map(pct).unwrap_or_else(|| "not shown".into()),
+            share.map(percent).unwrap_or_else(|| "not shown".into()),
             money_td(y.amount_cents)
         )?;
     }
@@ -402,7 +399,7 @@ pub fn render(p: &Page) -> Result<String> {
         writeln!(
             h,
             "<p>{} input rows could not be used (a required value empty, a date or amount that does not parse, a code of impossible shape, a duplicate, or lines of one claim that disagree). They are <b>not audited</b>: findings and totals leave them out. <code>rejects.csv</code> names each file, row, column and reason; fix the export and rerun to audit them.</p>",
-            charts::thousands(rejected as u64)
+            thousands(rejected as u64)
         )?;
         writeln!(
             h,
@@ -415,7 +412,7 @@ pub fn render(p: &Page) -> Result<String> {
                 escape(&g.input),
                 escape(&g.column),
                 escape(&g.reason),
-                charts::thousands(g.rows),
+                thousands(g.rows),
                 escape(&g.example)
             )?;
         }
@@ -456,7 +453,7 @@ fn provider_table(h: &mut String, p: &Page) -> Result<()> {
             share
                 .map(|v| format!("{v:.6}"))
                 .unwrap_or_else(|| "-1".into()),
-            share.map(pct).unwrap_or_else(|| "not shown".into())
+            share.map(percent).unwrap_or_else(|| "not shown".into())
         )?;
         match r.percentile {
             Some(v) => write!(h, "<td class=num data-v=\"{v:.3}\">{v:.1}</td>")?,
@@ -545,7 +542,7 @@ fn completeness_table(h: &mut String, p: &Page) -> Result<()> {
                 Some(v) => write!(
                     h,
                     "<td class=num>{}<br><span class=\"muted\">{}/{}</span></td>",
-                    pct(v),
+                    percent(v),
                     r.with[k],
                     r.notes
                 )?,

@@ -4,6 +4,7 @@
 
 pub mod aggregates;
 pub mod charts;
+pub mod format;
 pub mod html;
 pub mod output;
 pub mod pseudonym;
@@ -40,7 +41,7 @@ impl MinCell {
         if self.hidden(count) {
             self.label()
         } else {
-            charts::thousands(count)
+            format::thousands(count)
         }
     }
 }
@@ -59,9 +60,9 @@ mod tests {
         for off in [MinCell(0), MinCell(1)] {
             assert!(!off.active() && !off.hidden(1));
         }
-        assert_eq!(super::charts::shown_share(3, 40, m), None);
-        assert_eq!(super::charts::shown_share(20, 40, m), Some(0.5));
-        assert_eq!(super::charts::shown_share(0, 40, m), Some(0.0));
-        assert_eq!(super::charts::shown_share(5, 5, MinCell(0)), Some(1.0));
+        assert_eq!(super::format::shown_share(3, 40, m), None);
+        assert_eq!(super::format::shown_share(20, 40, m), Some(0.5));
+        assert_eq!(super::format::shown_share(0, 40, m), Some(0.0));
+        assert_eq!(super::format::shown_share(5, 5, MinCell(0)), Some(1.0));
     }
 }
