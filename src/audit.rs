@@ -93,6 +93,9 @@ pub struct Audited {
     pub counts: ModelCounts,
     /// Claims dated in the period.
     pub claims_audited: usize,
+    /// The claims dated in the period, as audited_claims.parquet holds them
+    /// (see [`audited_claims`]).
+    pub audited_claims: DataFrame,
     /// Claims, then notes.
     pub inputs: Vec<InputInfo>,
     /// Claims' rejects, then notes' (file, row, column, reason).
@@ -143,6 +146,7 @@ pub fn audit(
     let ctx = timing::stage("check context", || CheckContext::new(&tables, config))?;
     let findings = timing::stage("checks", || checks::run_all(&ctx, checks))?;
     let counts = ModelCounts::of(&ctx)?;
+    let audited_claims = audited_claims(ctx.audited.clone())?;
     let claims_audited = tables
         .visits
         .column("in_period")?
@@ -158,6 +162,7 @@ pub fn audit(
         findings,
         counts,
         claims_audited,
+        audited_claims,
         inputs: summary::inputs_info(&inputs, &tables)?,
         files: [&inputs.claims, &inputs.notes]
             .map(|i| i.files.iter().map(|f| f.display().to_string()).collect()),
@@ -171,6 +176,7 @@ pub fn merge(parts: Vec<Audited>) -> Result<Audited> {
     let mut findings = Vec::new();
     let mut counts = Vec::new();
     let mut claims_audited = 0;
+    let mut audited_claims = Vec::new();
     let mut inputs: Vec<InputInfo> = Vec::new();
     let mut rejects: [Vec<DataFrame>; 2] = [Vec::new(), Vec::new()];
     let mut files = [Vec::new(), Vec::new()];
@@ -181,6 +187,7 @@ pub fn merge(parts: Vec<Audited>) -> Result<Audited> {
         findings.push(part.findings);
         counts.push(part.counts);
         claims_audited += part.claims_audited;
+        audited_claims.push(part.audited_claims.lazy());
         if inputs.is_empty() {
             // The first shard's entries carry the hashes.
             inputs = part.inputs;
@@ -205,6 +212,9 @@ pub fn merge(parts: Vec<Audited>) -> Result<Audited> {
         findings: checks::merge_findings(findings)?,
         counts: ModelCounts::merge(counts)?,
         claims_audited,
+        audited_claims: concat(audited_claims, UnionArgs::default())?
+            .sort(["claim_id"], Default::default())
+            .collect()?,
         inputs,
         rejects: [
             in_row_order(claims, &files[0])?,
@@ -213,6 +223,25 @@ pub fn merge(parts: Vec<Audited>) -> Result<Audited> {
         files,
         unmatched_notes,
     })
+}
+
+/// Every claim of the period, one row per claim in claim_id order, as the
+/// run folder keeps it for `sample --frame audited`: `claim_id`,
+/// `patient_id`, `provider_id`, `service_date`, `payer` (null when unknown)
+/// and `amount_paid` (paid where known, else charged, summed over the lines:
+/// the findings' amount_at_risk).
+pub fn audited_claims(audited_visits: LazyFrame) -> PolarsResult<DataFrame> {
+    audited_visits
+        .select([
+            col("claim_id"),
+            col("patient_id"),
+            col("provider_id"),
+            col("service_date"),
+            col("payer"),
+            (col("amount_cents").cast(DataType::Float64) / lit(100.0)).alias("amount_paid"),
+        ])
+        .sort(["claim_id"], Default::default())
+        .collect()
 }
 
 /// (note_id, claim_id, `shard`) of the notes whose claim_id names no usable claim.

@@ -13,6 +13,8 @@ pub mod generate;
 pub mod ingest;
 pub mod model;
 pub mod report;
+pub mod rng;
+pub mod sampling;
 pub mod shard;
 pub mod sql;
 pub mod timing;

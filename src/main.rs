@@ -19,6 +19,8 @@ fn main() {
         Command::Query(args) => claims_audit::cli::query::run(args),
         Command::Export(args) => claims_audit::cli::export::run(args),
         Command::Generate(args) => claims_audit::cli::generate::run(args),
+        Command::Sample(args) => claims_audit::cli::sample::run(args),
+        Command::Extrapolate(args) => claims_audit::cli::extrapolate::run(args),
     });
     match result {
         Err(_) => std::process::exit(exit::INTERNAL),

@@ -3,10 +3,12 @@
 pub mod checks;
 pub mod common;
 pub mod export;
+pub mod extrapolate;
 pub mod generate;
 pub mod progress;
 pub mod query;
 pub mod run;
+pub mod sample;
 pub mod validate;
 
 use clap::{Parser, Subcommand};
@@ -37,4 +39,8 @@ pub enum Command {
     Export(export::ExportArgs),
     /// Write synthetic claims and notes exports of any size (benchmarks, scale tests).
     Generate(generate::GenerateArgs),
+    /// Draw a reproducible random sample of a run's claims for chart review.
+    Sample(sample::SampleArgs),
+    /// Extrapolate a reviewed sample's overpayment to its frame (point estimate, interval).
+    Extrapolate(extrapolate::ExtrapolateArgs),
 }

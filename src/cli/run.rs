@@ -28,6 +28,7 @@ use crate::error::exit;
 use crate::input_error;
 use crate::report::output::{self, FileWriter};
 use crate::report::{MinCell, aggregates, charts, html, pseudonym, summary};
+use crate::sampling::run_folder::AUDITED_CLAIMS_FILE;
 use crate::shard::{ShardCount, Tie};
 
 #[derive(Debug, Args)]
@@ -140,6 +141,8 @@ pub fn run(args: RunArgs) -> Result<i32> {
         other => other?,
     };
     let findings = pseudonym::apply_opt(std::mem::take(&mut audited.findings), key.as_deref())?;
+    let audited_claims =
+        pseudonym::apply_opt(std::mem::take(&mut audited.audited_claims), key.as_deref())?;
     progress.stage("report", "aggregates, charts and report.html");
     let min_cell = MinCell(args.min_cell);
     let claims_audited = audited.claims_audited;
@@ -198,6 +201,7 @@ pub fn run(args: RunArgs) -> Result<i32> {
         Box::new(|dir| output::write_parquet(&findings, &dir.join("findings.parquet"))),
         Box::new(|dir| output::write_text(&summary_json, &dir.join("summary.json"))),
         Box::new(|dir| output::write_csv(&rejects, &dir.join("rejects.csv"))),
+        Box::new(|dir| output::write_parquet(&audited_claims, &dir.join(AUDITED_CLAIMS_FILE))),
         Box::new(|dir| output::write_text(&page, &dir.join("report.html"))),
         Box::new(|dir| {
             let folder = dir.join("charts");

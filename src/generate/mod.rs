@@ -12,7 +12,6 @@
 //! seed (so chunks run in parallel and the result does not depend on the
 //! thread count) and written in order, a few chunks in memory at a time.
 
-pub mod rng;
 pub mod scenarios;
 
 use std::fs::File;
@@ -23,7 +22,7 @@ use anyhow::{Context, Result};
 use polars::prelude::*;
 use rayon::prelude::*;
 
-pub use rng::Rng;
+pub use crate::rng::Rng;
 
 /// Claim lines per chunk (the unit of parallel work and of memory).
 pub const CHUNK_LINES: u64 = 200_000;
