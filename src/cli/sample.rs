@@ -35,7 +35,11 @@ pub struct SampleArgs {
     pub out: PathBuf,
     /// Claims to draw from: `flagged` (any finding), `audited` (every claim
     /// audited) or a check id (the claims that check flagged).
-    #[arg(long, value_name = "audited|flagged|CHECK_ID", default_value = "flagged")]
+    #[arg(
+        long,
+        value_name = "audited|flagged|CHECK_ID",
+        default_value = "flagged"
+    )]
     pub frame: String,
     /// Stratify by amount paid: `amount:100,500` makes strata below 100,
     /// 100 to below 500, and 500 and up; the size is allocated in proportion

@@ -210,8 +210,14 @@ mod tests {
         assert_eq!(whole.degrees_of_freedom, 3);
         let t = whole.t_value.unwrap();
         assert!((t - 2.353363434801).abs() < 1e-6, "{t}");
-        assert!(close(whole.lower_limit.unwrap(), 2500.0 - t * 632.455532033676));
-        assert!(close(whole.precision.unwrap(), t * 632.455532033676 / 2500.0));
+        assert!(close(
+            whole.lower_limit.unwrap(),
+            2500.0 - t * 632.455532033676
+        ));
+        assert!(close(
+            whole.precision.unwrap(),
+            t * 632.455532033676 / 2500.0
+        ));
     }
 
     #[test]

@@ -49,7 +49,10 @@ impl Strata {
         let mut bounds = Vec::new();
         for part in list.split(',') {
             let Some(cents) = parse_dollars(part.trim()) else {
-                input_error!("--strata {text}: `{}` is not an amount; {usage}", part.trim());
+                input_error!(
+                    "--strata {text}: `{}` is not an amount; {usage}",
+                    part.trim()
+                );
             };
             if bounds.last().is_some_and(|&last| cents <= last) {
                 input_error!("--strata {text}: bounds must increase; {usage}");
@@ -104,7 +107,11 @@ pub fn parse_dollars(text: &str) -> Option<i64> {
     {
         return None;
     }
-    let whole: i64 = if whole.is_empty() { 0 } else { whole.parse().ok()? };
+    let whole: i64 = if whole.is_empty() {
+        0
+    } else {
+        whole.parse().ok()?
+    };
     let frac: i64 = format!("{frac:0<2}").parse().ok()?;
     let cents = whole * 100 + frac;
     Some(if neg { -cents } else { cents })
@@ -181,7 +188,9 @@ pub fn allocate(
         order.sort_by(|&a, &b| {
             let (ha, _, ra) = shares[a];
             let (hb, _, rb) = shares[b];
-            rb.cmp(&ra).then(sizes[hb].cmp(&sizes[ha])).then(ha.cmp(&hb))
+            rb.cmp(&ra)
+                .then(sizes[hb].cmp(&sizes[ha]))
+                .then(ha.cmp(&hb))
         });
         for i in order {
             if left == 0 {
@@ -218,10 +227,7 @@ mod tests {
         assert_eq!(s.spec.as_deref(), Some("amount:100.00,500.50"));
         let names: Vec<_> = s.strata.iter().map(|s| s.name.as_str()).collect();
         assert_eq!(names, ["1", "2", "3"]);
-        assert_eq!(
-            (s.strata[0].low, s.strata[0].high),
-            (None, Some(10_000))
-        );
+        assert_eq!((s.strata[0].low, s.strata[0].high), (None, Some(10_000)));
         assert_eq!(
             (s.strata[1].low, s.strata[1].high),
             (Some(10_000), Some(50_050))
@@ -233,7 +239,14 @@ mod tests {
         assert_eq!(s.index_of(50_049), 1);
         assert_eq!(s.index_of(50_050), 2);
         assert_eq!(Strata::unrestricted().index_of(123), 0);
-        for bad in ["amount:", "amount:5,5", "amount:9,3", "size:1", "amount:1e3", "amount:1.234"] {
+        for bad in [
+            "amount:",
+            "amount:5,5",
+            "amount:9,3",
+            "size:1",
+            "amount:1e3",
+            "amount:1.234",
+        ] {
             assert!(Strata::parse(bad).is_err(), "{bad}");
         }
     }

@@ -74,19 +74,10 @@ mod tests {
         let rows = vec![(0..10).collect::<Vec<_>>(), (10..14).collect()];
         let a = draw(&rows, &[3, 4], &[2, 0], 42);
         assert_eq!(a, draw(&rows, &[3, 4], &[2, 0], 42));
-        // Pinned: the first stratum's swaps use the first five numbers of
-        // SplitMix64(42), j = i + floor(x * (10 - i) / 2^64).
-        let mut rng = Rng::new(42);
-        let mut pool: Vec<usize> = (0..10).collect();
-        for i in 0..5 {
-            let x = rng.next_u64();
-            let j = i + ((x as u128 * (10 - i) as u128) >> 64) as usize;
-            pool.swap(i, j);
-        }
-        let mut first = pool[..3].to_vec();
-        first.sort();
-        assert_eq!(a.sample[0], first);
-        assert_eq!(a.spares[0], pool[3..5].to_vec());
+        // Pinned (computed independently from the published algorithm):
+        // SplitMix64(42), j = i + floor(x * (10 - i) / 2^64) for i in 0..5.
+        assert_eq!(a.sample[0], vec![2, 4, 7]);
+        assert_eq!(a.spares[0], vec![5, 1]);
         // A fully sampled stratum holds every row.
         assert_eq!(a.sample[1], vec![10, 11, 12, 13]);
         assert!(a.spares[1].is_empty());

@@ -198,8 +198,12 @@ impl Sample {
         use crate::report::output::{self, FileWriter};
         let html = worksheet_html::render(&self.record, &self.items, &self.spares, &self.findings);
         let writers: Vec<FileWriter> = vec![
-            Box::new(|d| output::write_text(&worksheet::csv_text(&self.items), &d.join("sample.csv"))),
-            Box::new(|d| output::write_text(&worksheet::csv_text(&self.spares), &d.join("spares.csv"))),
+            Box::new(|d| {
+                output::write_text(&worksheet::csv_text(&self.items), &d.join("sample.csv"))
+            }),
+            Box::new(|d| {
+                output::write_text(&worksheet::csv_text(&self.spares), &d.join("spares.csv"))
+            }),
             Box::new(|d| self.record.write(&d.join("sample.json"))),
             Box::new(|d| output::write_text(&html, &d.join("sample.html"))),
         ];

@@ -146,7 +146,11 @@ pub fn read_reviewed(path: &Path) -> Result<Vec<Reviewed>> {
             input_error!("{}: expected the item number (1, 2, ...)", at("item"));
         };
         if let Some(first) = seen.insert(item, row + 1) {
-            input_error!("{}: item {item} is listed twice (rows {first} and {})", at("item"), row + 1);
+            input_error!(
+                "{}: item {item} is listed twice (rows {first} and {})",
+                at("item"),
+                row + 1
+            );
         }
         let Some(amount_paid) = paid_cents[row] else {
             input_error!("{}: expected an amount such as 125.00", at("amount_paid"));
@@ -231,7 +235,10 @@ mod tests {
         let text = csv_text(&[item(1, "C1", "Acme, Inc"), item(2, "C\"2", "")]);
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines[0], COLUMNS.join(","));
-        assert_eq!(lines[1], "1,1,C1,P1,DR,2026-01-02,\"Acme, Inc\",123.45,a;b,,");
+        assert_eq!(
+            lines[1],
+            "1,1,C1,P1,DR,2026-01-02,\"Acme, Inc\",123.45,a;b,,"
+        );
         assert_eq!(lines[2], "2,1,\"C\"\"2\",P1,DR,2026-01-02,,123.45,a;b,,");
     }
 
@@ -257,7 +264,10 @@ mod tests {
         assert_eq!(r[1].overpayment(), 2_345);
         std::fs::write(&p, csv_text(&[item(1, "C1", ""), item(2, "C2", "")])).unwrap();
         let e = read_reviewed(&p).unwrap_err().to_string();
-        assert!(e.contains("2 item(s) not reviewed") && e.contains(": 1, 2;"), "{e}");
+        assert!(
+            e.contains("2 item(s) not reviewed") && e.contains(": 1, 2;"),
+            "{e}"
+        );
         std::fs::write(&p, text.replacen(",100,ok", ",1O0,ok", 1)).unwrap();
         let e = read_reviewed(&p).unwrap_err().to_string();
         assert!(e.contains("row 1, column audited_amount (item 1)"), "{e}");

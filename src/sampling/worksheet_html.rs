@@ -130,7 +130,9 @@ fn item_block(
     );
     match findings.get(&c.claim_id) {
         Some(rows) => {
-            h.push_str("<table><tr><th>check</th><th>severity</th><th>evidence</th><th>rule</th></tr>\n");
+            h.push_str(
+                "<table><tr><th>check</th><th>severity</th><th>evidence</th><th>rule</th></tr>\n",
+            );
             for f in rows {
                 let _ = writeln!(
                     h,

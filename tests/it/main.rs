@@ -11,5 +11,6 @@ mod props;
 mod query;
 mod report;
 mod sample;
+mod sampling;
 mod scheduled;
 mod shards;
