@@ -160,7 +160,7 @@ impl Extrapolation {
 
     /// The table `extrapolate` prints: a row per stratum, then the whole.
     pub fn table(&self) -> String {
-        let money = |v: f64| crate::report::charts::dollars_cents((v * 100.0).round() as i64);
+        let money = |v: f64| crate::report::format::dollars_cents((v * 100.0).round() as i64);
         let limit = |v: Option<f64>| v.map(money).unwrap_or_else(|| "-".into());
         let c = self.confidence;
         let mut rows = vec![vec![

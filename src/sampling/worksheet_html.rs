@@ -8,7 +8,7 @@ use std::fmt::Write;
 use super::frame::FindingRow;
 use super::record::SampleRecord;
 use super::worksheet::Item;
-use crate::report::charts::dollars_cents;
+use crate::report::format::dollars_cents;
 use crate::report::html::escape;
 
 const STYLE: &str = r#"
