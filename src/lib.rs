@@ -10,6 +10,7 @@ pub mod config;
 pub mod error;
 pub mod evidence;
 pub mod generate;
+pub mod history;
 pub mod ingest;
 pub mod model;
 pub mod report;

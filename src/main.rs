@@ -21,6 +21,7 @@ fn main() {
         Command::Generate(args) => claims_audit::cli::generate::run(args),
         Command::Sample(args) => claims_audit::cli::sample::run(args),
         Command::Extrapolate(args) => claims_audit::cli::extrapolate::run(args),
+        Command::Diff(args) => claims_audit::cli::diff::run(args),
     });
     match result {
         Err(_) => std::process::exit(exit::INTERNAL),

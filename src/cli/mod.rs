@@ -2,6 +2,7 @@
 
 pub mod checks;
 pub mod common;
+pub mod diff;
 pub mod export;
 pub mod extrapolate;
 pub mod generate;
@@ -43,4 +44,6 @@ pub enum Command {
     Sample(sample::SampleArgs),
     /// Extrapolate a reviewed sample's overpayment to its frame (point estimate, interval).
     Extrapolate(extrapolate::ExtrapolateArgs),
+    /// Compare two run folders: findings new, resolved and persisting.
+    Diff(diff::DiffArgs),
 }

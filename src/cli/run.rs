@@ -4,7 +4,7 @@
 //! claims-audit run --claims PATH --notes PATH [--mapping FILE] [--config FILE]
 //!                  [--period YYYY-MM | --from DATE --to DATE] [--out DIR]
 //!                  [--fail-on high|medium|low] [--checks-dir DIR]
-//!                  [--min-cell N] [--quiet]
+//!                  [--min-cell N] [--history DIR] [--quiet]
 //! ```
 //! Reads and validates both inputs (file-level problems stop here, exit 2),
 //! loads and validates the custom checks (queries/checks/*.sql), builds the
@@ -25,6 +25,7 @@ use crate::audit;
 use crate::checks::{Severity, custom, registry};
 use crate::config::Config;
 use crate::error::exit;
+use crate::history::trend;
 use crate::input_error;
 use crate::report::output::{self, FileWriter};
 use crate::report::{MinCell, aggregates, charts, html, pseudonym, summary};
@@ -70,6 +71,11 @@ pub struct RunArgs {
     /// half the memory available.
     #[arg(long, value_name = "N|auto", default_value = "auto")]
     pub shards: ShardCount,
+    /// Folder holding earlier run folders (e.g. reports/): adds the trend over
+    /// the last 12 periods to report.html and summary.json (see README,
+    /// "Month over month").
+    #[arg(long, value_name = "DIR")]
+    pub history: Option<PathBuf>,
 }
 
 /// Plans `count` shards, audits each and merges them (one pass when `count` is 1).
@@ -114,6 +120,11 @@ pub fn run(args: RunArgs) -> Result<i32> {
         Err(e) => input_error!("{}", e),
     };
     let period = args.period.period()?;
+    if let Some(dir) = &args.history
+        && !dir.is_dir()
+    {
+        input_error!("--history {}: not a folder", dir.display());
+    }
     let key = args
         .pseudonymize
         .then(pseudonym::key_from_env)
@@ -150,7 +161,7 @@ pub fn run(args: RunArgs) -> Result<i32> {
     progress.lap("aggregates");
     let (peer_group, providers, months, payers, documentation) =
         summary::aggregate_entries(&aggs, &checks);
-    let summary = summary::Summary {
+    let mut summary = summary::Summary {
         tool: summary::Tool {
             name: "claims-audit",
             version: env!("CARGO_PKG_VERSION"),
@@ -168,8 +179,25 @@ pub fn run(args: RunArgs) -> Result<i32> {
         documentation,
         config: config.clone(),
         pseudonymized: key.is_some(),
+        trend: None,
     };
-    let summary_json = serde_json::to_string_pretty(&summary)? + "\n";
+    let mut summary_json = serde_json::to_string_pretty(&summary)? + "\n";
+    if let Some(dir) = &args.history {
+        let (trend, warnings) = trend::build(
+            dir,
+            trend::CurrentRun {
+                summary_json: &summary_json,
+                out: &out,
+                findings: &findings,
+            },
+        )?;
+        if !args.quiet {
+            warnings.iter().for_each(|w| eprintln!("claims-audit: {w}"));
+        }
+        summary.trend = Some(trend);
+        summary_json = serde_json::to_string_pretty(&summary)? + "\n";
+        progress.lap("trend");
+    }
     let ran_at = chrono::Local::now().format("%Y-%m-%d %H:%M %Z").to_string();
     let charts: Vec<(charts::Chart, String)> =
         charts::build(&aggs, &checks, &summary.checks, min_cell)

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use anyhow::Result;
 use polars::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::aggregates::Aggregates;
 use crate::checks::CheckInfo;
@@ -36,6 +36,9 @@ pub struct Summary {
     pub config: Config,
     /// True when `--pseudonymize` replaced every patient id with a keyed pseudonym.
     pub pseudonymized: bool,
+    /// `run --history DIR` only: the trend over the last runs (absent otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trend: Option<crate::history::trend::Trend>,
 }
 
 #[derive(Serialize)]
@@ -47,13 +50,13 @@ pub struct PeerGroup {
     pub outlier_cut_share: Option<f64>,
 }
 
-#[derive(Serialize, Default, Clone)]
+#[derive(Serialize, Deserialize, Default, Clone)]
 pub struct CheckFigures {
     pub findings: u64,
     pub amount_at_risk: f64,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Deserialize)]
 pub struct ProviderEntry {
     pub provider_id: String,
     pub claims: u64,
@@ -71,7 +74,7 @@ pub struct ProviderEntry {
     pub checks: BTreeMap<String, CheckFigures>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Deserialize)]
 pub struct MonthEntry {
     pub month: String,
     pub claims: u64,
@@ -229,7 +232,7 @@ pub struct Tool {
     pub code_set: &'static str,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Deserialize)]
 pub struct PeriodInfo {
     pub from: Option<String>,
     pub to: Option<String>,
@@ -251,7 +254,7 @@ pub struct InputInfo {
     pub unmatched_claim_id: Option<usize>,
 }
 
-#[derive(Serialize, Default, Clone)]
+#[derive(Serialize, Deserialize, Default, Clone)]
 pub struct CheckTotals {
     pub severity: String,
     pub findings: usize,
@@ -260,7 +263,7 @@ pub struct CheckTotals {
     pub amount_at_risk: f64,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Deserialize)]
 pub struct CheckEntry {
     pub id: String,
     pub severity: String,
@@ -270,7 +273,7 @@ pub struct CheckEntry {
     pub version: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Deserialize)]
 pub struct Totals {
     pub claims_audited: usize,
     pub claims_flagged: usize,

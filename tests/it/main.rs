@@ -5,6 +5,7 @@ mod bad_inputs;
 mod common;
 mod crash_safety;
 mod formats;
+mod history;
 mod inputs;
 mod phi;
 mod props;

@@ -1,0 +1,233 @@
+//! A run folder read back, for `diff` and `run --history`.
+//!
+//! What identifies a run (also in the README, "Month over month"):
+//! - **a run folder** is a folder holding `findings.csv` and a `summary.json`
+//!   whose `tool.name` is `claims-audit`;
+//! - **its period** is summary.json's `period` (`from`, `to`, `label`, as
+//!   `--period` or `--from`/`--to` set them): two runs with the same label
+//!   audited the same period. Runs are ordered by the period's end, then its
+//!   start; an open end (no `--to`, or no period at all) is taken from the
+//!   months the run audited (summary.json `months`);
+//! - **its code set** is `tool.code_set`, and **its check versions** are
+//!   `check_list` (each check's `id` and `version`);
+//! - **when it was written** is the modification time of its summary.json
+//!   (the newest run of a period wins; summary.json itself holds no clock so
+//!   that reruns stay byte-identical).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use anyhow::Result;
+use chrono::{Datelike, NaiveDate};
+use polars::prelude::*;
+use serde::Deserialize;
+
+use crate::ingest::sources::{Format, scan};
+use crate::input_error;
+use crate::report::summary::{
+    CheckEntry, CheckTotals, MonthEntry, PeriodInfo, ProviderEntry, Totals,
+};
+
+/// The `tool` block of summary.json.
+#[derive(Debug, Deserialize)]
+pub struct ToolInfo {
+    pub name: String,
+    pub version: String,
+    pub code_set: String,
+}
+
+/// The parts of summary.json that comparisons read (unknown keys are ignored).
+#[derive(Deserialize)]
+pub struct RunSummary {
+    pub tool: ToolInfo,
+    pub period: PeriodInfo,
+    pub checks: BTreeMap<String, CheckTotals>,
+    pub check_list: Vec<CheckEntry>,
+    pub totals: Totals,
+    #[serde(default)]
+    pub providers: Vec<ProviderEntry>,
+    #[serde(default)]
+    pub months: Vec<MonthEntry>,
+}
+
+impl RunSummary {
+    /// Reads summary.json text; the error says why it is not a claims-audit summary.
+    pub fn parse(text: &str) -> std::result::Result<RunSummary, String> {
+        let summary: RunSummary = serde_json::from_str(text)
+            .map_err(|e| format!("summary.json is not a claims-audit summary ({e})"))?;
+        if summary.tool.name != "claims-audit" {
+            return Err("summary.json was not written by claims-audit".into());
+        }
+        Ok(summary)
+    }
+
+    /// The key runs are ordered by: the period's end, then its start (ISO dates).
+    pub fn period_order(&self) -> (String, String) {
+        let first_month = self.months.first().map(|m| format!("{}-01", m.month));
+        let last_day = self.months.last().and_then(|m| month_end(&m.month));
+        let end = self.period.to.clone().or(last_day).unwrap_or_default();
+        let start = self.period.from.clone().or(first_month).unwrap_or_default();
+        (end, start)
+    }
+
+    /// What differs between two runs' code sets and check versions (None: nothing).
+    pub fn version_mismatch(&self, newer: &RunSummary) -> Option<String> {
+        let mut parts = Vec::new();
+        if self.tool.code_set != newer.tool.code_set {
+            parts.push(format!(
+                "code sets differ (OLD_RUN \"{}\", NEW_RUN \"{}\")",
+                self.tool.code_set, newer.tool.code_set
+            ));
+        }
+        let versions = |s: &RunSummary| -> BTreeMap<String, String> {
+            s.check_list
+                .iter()
+                .map(|c| (c.id.clone(), c.version.clone()))
+                .collect()
+        };
+        let (old, new) = (versions(self), versions(newer));
+        let mut checks = Vec::new();
+        for (id, v) in &old {
+            match new.get(id) {
+                None => checks.push(format!("{id} only in OLD_RUN")),
+                Some(w) if w != v => checks.push(format!("{id} {v} vs {w}")),
+                Some(_) => {}
+            }
+        }
+        for id in new.keys().filter(|id| !old.contains_key(*id)) {
+            checks.push(format!("{id} only in NEW_RUN"));
+        }
+        if !checks.is_empty() {
+            parts.push(format!("check versions differ ({})", checks.join(", ")));
+        }
+        (!parts.is_empty()).then(|| parts.join("; "))
+    }
+}
+
+/// `YYYY-MM` -> the month's last day, ISO.
+fn month_end(month: &str) -> Option<String> {
+    let first = NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d").ok()?;
+    let next = if first.month() == 12 {
+        NaiveDate::from_ymd_opt(first.year() + 1, 1, 1)?
+    } else {
+        NaiveDate::from_ymd_opt(first.year(), first.month() + 1, 1)?
+    };
+    Some(next.pred_opt()?.to_string())
+}
+
+/// One run folder, read back.
+pub struct RunFolder {
+    pub path: PathBuf,
+    /// The folder's name, as the trend lists it.
+    pub name: String,
+    pub summary: RunSummary,
+    /// Modification time of summary.json.
+    pub written: SystemTime,
+}
+
+/// The findings columns a comparison reads.
+pub const FINDING_COLUMNS: [&str; 4] = ["check_id", "claim_id", "severity", "amount_at_risk"];
+
+impl RunFolder {
+    /// Reads `dir` as a run folder; the error (one line) says why it is not one.
+    pub fn open(dir: &Path) -> std::result::Result<RunFolder, String> {
+        if !dir.is_dir() {
+            return Err("not a folder".into());
+        }
+        let summary_path = dir.join("summary.json");
+        let Ok(text) = std::fs::read_to_string(&summary_path) else {
+            return Err("not a run folder (no readable summary.json)".into());
+        };
+        let summary = RunSummary::parse(&text).map_err(|e| format!("not a run folder: {e}"))?;
+        if !dir.join("findings.csv").is_file() {
+            return Err("not a run folder (no findings.csv)".into());
+        }
+        let written = std::fs::metadata(&summary_path)
+            .and_then(|m| m.modified())
+            .unwrap_or(SystemTime::UNIX_EPOCH);
+        let name = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_else(|| dir.display().to_string());
+        Ok(RunFolder {
+            path: dir.to_path_buf(),
+            name,
+            summary,
+            written,
+        })
+    }
+
+    /// The run's findings.csv as text columns `check_id, claim_id, severity,
+    /// amount_at_risk` (amounts kept exactly as written).
+    pub fn findings(&self) -> Result<LazyFrame> {
+        let file = self.path.join("findings.csv");
+        let lf = scan(&file, Format::Csv)?;
+        let schema = match lf.clone().collect_schema() {
+            Ok(s) => s,
+            Err(_) => input_error!("{}: cannot be read as CSV", file.display()),
+        };
+        if let Some(missing) = FINDING_COLUMNS.iter().find(|c| !schema.contains(c)) {
+            input_error!(
+                "{}: column {missing} is missing (expected a claims-audit findings.csv)",
+                file.display()
+            );
+        }
+        Ok(lf.select(FINDING_COLUMNS.map(col)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn summary(code_set: &str, checks: &[(&str, &str)]) -> RunSummary {
+        let list: Vec<serde_json::Value> = checks
+            .iter()
+            .map(|(id, v)| serde_json::json!({"id": id, "severity": "high", "scope": "claim", "rule": "r", "code_set": code_set, "version": v}))
+            .collect();
+        let json = serde_json::json!({
+            "tool": {"name": "claims-audit", "version": "0.1.0", "code_set": code_set},
+            "period": {"from": null, "to": null, "label": "all dates"},
+            "checks": {},
+            "check_list": list,
+            "totals": {"claims_audited": 0, "claims_flagged": 0, "findings": 0, "amount_at_risk": 0.0},
+            "months": [{"month": "2026-01", "claims": 1, "findings": {}}, {"month": "2026-02", "claims": 1, "findings": {}}]
+        });
+        RunSummary::parse(&json.to_string()).unwrap()
+    }
+
+    #[test]
+    fn mismatch_names_the_code_set_and_each_check() {
+        let a = summary("FY2026", &[("a", "1"), ("b", "1"), ("c", "1")]);
+        let b = summary("FY2027", &[("a", "1"), ("b", "2"), ("d", "1")]);
+        let m = a.version_mismatch(&b).unwrap();
+        assert!(
+            m.contains("code sets differ (OLD_RUN \"FY2026\", NEW_RUN \"FY2027\")"),
+            "{m}"
+        );
+        assert!(m.contains("check versions differ (b 1 vs 2, "), "{m}");
+        assert!(
+            m.contains("c only in OLD_RUN") && m.contains("d only in NEW_RUN"),
+            "{m}"
+        );
+        assert!(!m.contains("a "), "{m}");
+        assert_eq!(a.version_mismatch(&a), None);
+    }
+
+    #[test]
+    fn open_period_ends_come_from_the_audited_months() {
+        let s = summary("x", &[]);
+        assert_eq!(
+            s.period_order(),
+            ("2026-02-28".to_string(), "2026-01-01".to_string())
+        );
+        assert_eq!(month_end("2025-12").as_deref(), Some("2025-12-31"));
+    }
+
+    #[test]
+    fn not_claims_audit_summaries_are_refused() {
+        assert!(RunSummary::parse("{}").is_err());
+        assert!(RunSummary::parse("[1]").is_err());
+    }
+}
