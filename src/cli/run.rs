@@ -199,14 +199,19 @@ pub fn run(args: RunArgs) -> Result<i32> {
         progress.lap("trend");
     }
     let ran_at = chrono::Local::now().format("%Y-%m-%d %H:%M %Z").to_string();
-    let charts: Vec<(charts::Chart, String)> =
-        charts::build(&aggs, &checks, &summary.checks, min_cell)
-            .into_par_iter()
-            .map(|c| {
-                let svg = c.svg()?;
-                Ok((c, svg))
-            })
-            .collect::<Result<_>>()?;
+    let charts: Vec<(charts::Chart, String)> = charts::build(
+        &aggs,
+        &checks,
+        &summary.checks,
+        summary.trend.as_ref(),
+        min_cell,
+    )
+    .into_par_iter()
+    .map(|c| {
+        let svg = c.svg()?;
+        Ok((c, svg))
+    })
+    .collect::<Result<_>>()?;
     progress.lap("svg");
     let [claim_rejects, note_rejects] = &audited.rejects;
     let mut reject_groups = aggregates::reject_groups("claims", claim_rejects)?;

@@ -106,7 +106,7 @@ impl RunSummary {
 }
 
 /// `YYYY-MM` -> the month's last day, ISO.
-fn month_end(month: &str) -> Option<String> {
+pub fn month_end(month: &str) -> Option<String> {
     let first = NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d").ok()?;
     let next = if first.month() == 12 {
         NaiveDate::from_ymd_opt(first.year() + 1, 1, 1)?

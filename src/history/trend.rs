@@ -74,6 +74,20 @@ pub struct TrendPeriod {
     pub versions_changed: bool,
 }
 
+impl TrendPeriod {
+    /// The period as an axis or column shows it: `2026-03` for a calendar
+    /// month, else its label.
+    pub fn short_label(&self) -> String {
+        if let (Some(from), Some(to)) = (&self.from, &self.to)
+            && let Some(month) = from.strip_suffix("-01")
+            && super::run_folder::month_end(month).as_deref() == Some(to.as_str())
+        {
+            return month.to_string();
+        }
+        self.period.clone()
+    }
+}
+
 #[derive(Debug, Serialize)]
 pub struct TrendCheck {
     pub findings: u64,

@@ -16,6 +16,7 @@ use super::MinCell;
 use super::aggregates::{Aggregates, RejectGroup};
 use super::charts::{self, Chart};
 use super::format::{dollars_cents, percent, shown_share, thousands};
+use super::sections;
 use super::summary::Summary;
 use crate::checks::CheckInfo;
 use crate::evidence::FACT_LABELS;
@@ -136,7 +137,7 @@ impl Page<'_> {
     }
 
     /// A figure with the chart inline (no xmlns: nothing on the page names a URL).
-    fn figure(&self, h: &mut String, name: &str) -> Result<()> {
+    pub fn figure(&self, h: &mut String, name: &str) -> Result<()> {
         let Some((chart, svg)) = self.chart(name) else {
             return Ok(());
         };
@@ -152,7 +153,7 @@ impl Page<'_> {
     }
 
     /// A count cell: `<td class=num data-v=..>1,234</td>`, suppressed below --min-cell.
-    fn count_td(&self, c: u64) -> String {
+    pub fn count_td(&self, c: u64) -> String {
         if self.min_cell.hidden(c) {
             // Sorts between 0 and the smallest shown count, without telling the value.
             format!(
@@ -164,7 +165,7 @@ impl Page<'_> {
         }
     }
 
-    fn count(&self, c: u64) -> String {
+    pub fn count(&self, c: u64) -> String {
         escape(&self.min_cell.count(c))
     }
 }
@@ -182,7 +183,7 @@ pub fn inline_svg(svg: &str, title: &str) -> String {
     )
 }
 
-fn money_td(cents: i64) -> String {
+pub fn money_td(cents: i64) -> String {
     format!(
         "<td class=num data-v=\"{cents}\">{}</td>",
         dollars_cents(cents)
@@ -298,7 +299,8 @@ pub fn render(p: &Page) -> Result<String> {
     // ---- contents
     writeln!(
         h,
-        "<nav class=\"toc\"><b>Contents</b><ol><li><a href=\"#summary\">Summary per check</a></li><li><a href=\"#providers\">Providers</a></li><li><a href=\"#months\">Findings per month</a></li><li><a href=\"#payers\">Payers</a></li><li><a href=\"#documentation\">Documentation and reassessment</a></li>"
+        "<nav class=\"toc\"><b>Contents</b><ol><li><a href=\"#summary\">Summary per check</a></li><li><a href=\"#providers\">Providers</a></li><li><a href=\"#months\">Findings per month</a></li>{}<li><a href=\"#payers\">Payers</a></li><li><a href=\"#documentation\">Documentation and reassessment</a></li>",
+        sections::trend::toc_entry(p)
     )?;
     for c in p.checks {
         writeln!(h, "<li><a href=\"#{0}\">{0}</a></li>", c.id)?;
@@ -346,6 +348,7 @@ pub fn render(p: &Page) -> Result<String> {
     p.figure(&mut h, "findings-by-month")?;
     month_table(&mut h, p)?;
     writeln!(h, "</section>")?;
+    sections::trend::render(&mut h, p)?;
 
     // ---- payers
     writeln!(h, "<section id=\"payers\"><h2>Payers</h2>")?;

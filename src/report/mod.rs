@@ -8,6 +8,7 @@ pub mod format;
 pub mod html;
 pub mod output;
 pub mod pseudonym;
+pub mod sections;
 pub mod summary;
 
 pub use output::write_run_folder;

@@ -443,3 +443,101 @@ fn history_refuses_a_missing_folder() {
     assert_input_error(&o, &["--history", "not a folder"]);
     assert!(!tmp.path().join("run").exists());
 }
+
+/// The Trend section of a report.html.
+fn trend_section(html: &str) -> &str {
+    let start = html
+        .find("<section id=\"trend\">")
+        .expect("a Trend section");
+    &html[start..start + html[start..].find("</section>").unwrap()]
+}
+
+#[test]
+fn trend_section_and_charts_suppress_small_counts_with_min_cell() {
+    let tmp = tempfile::tempdir().unwrap();
+    let base = &shared().march;
+    let reports = tmp.path().join("reports");
+    for m in ["2025-10", "2025-11", "2025-12", "2026-01", "2026-02"] {
+        copy_as_month(base, &reports.join(m), m);
+    }
+    let out = sample_run(
+        &tmp.path().join("run"),
+        &[
+            "--period",
+            "2026-03",
+            "--history",
+            s(&reports),
+            "--min-cell",
+            "11",
+        ],
+    );
+    let summary = json(&out.join("summary.json"));
+    let trend = &summary["trend"];
+    assert_eq!(trend["periods"].as_array().unwrap().len(), 6);
+    // summary.json stays complete: small counts are there.
+    let small: Vec<u64> = trend["periods"][5]["checks"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|c| c["findings"].as_u64().unwrap())
+        .filter(|n| (1..11).contains(n))
+        .collect();
+    assert!(!small.is_empty());
+
+    let html = read(&out.join("report.html"));
+    crate::report::assert_well_formed(&html);
+    crate::report::assert_no_external_reference(&html);
+    assert!(html.contains("<a href=\"#trend\">Trend over runs</a>"));
+    let section = trend_section(&html);
+    assert!(section.contains("&lt;11"), "small counts shown as <11");
+    for n in 1..11 {
+        assert!(
+            !section.contains(&format!("<td class=num data-v=\"{n}\">")),
+            "count {n} shown in the trend"
+        );
+    }
+    assert!(section.contains("id=\"chart-trend-findings-by-check\""));
+    let svg = read(&out.join("charts").join("trend-findings-by-check.svg"));
+    assert!(
+        svg.contains("not shown"),
+        "the chart marks the suppressed band"
+    );
+    assert!(
+        out.join("charts")
+            .join("trend-findings-by-check.png")
+            .is_file()
+    );
+    // Persistent outliers: a share only where both its counts may be shown.
+    let persistent = trend["persistent_outliers"].as_array().unwrap();
+    assert!(!persistent.is_empty());
+    assert!(section.contains("id=\"chart-trend-outlier-share\""));
+    assert!(out.join("charts").join("trend-outlier-share.svg").is_file());
+    for p in persistent {
+        let id = p["provider_id"].as_str().unwrap();
+        let row_start = section
+            .find(&format!("<tr><td class=id>{id}</td>"))
+            .expect("a row per persistent outlier");
+        let row = &section[row_start..row_start + section[row_start..].find("</tr>").unwrap()];
+        let e = &p["shares"][5];
+        let hidden = |n: u64| (1..11).contains(&n);
+        if hidden(e["claims"].as_u64().unwrap()) || hidden(e["m6281_claims"].as_u64().unwrap()) {
+            assert!(row.ends_with("<td class=num>not shown</td>"), "{row}");
+        } else {
+            assert!(
+                row.ends_with("%</b></td>") || row.ends_with("%</td>"),
+                "{row}"
+            );
+        }
+    }
+
+    // Without --history: no Trend section and no trend charts.
+    let plain = read(&shared().march.join("report.html"));
+    assert!(!plain.contains("id=\"trend\""));
+    assert!(
+        !shared()
+            .march
+            .join("charts")
+            .join("trend-findings-by-check.svg")
+            .exists()
+    );
+}

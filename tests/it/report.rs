@@ -52,7 +52,7 @@ const STRUCTURE: [&str; 22] = [
 
 /// Checks that the structural tags open and close in a proper nesting;
 /// returns how many inline <svg> elements were seen.
-fn assert_well_formed(html: &str) -> usize {
+pub fn assert_well_formed(html: &str) -> usize {
     assert!(html.starts_with("<!DOCTYPE html>"), "doctype first");
     let mut stack: Vec<String> = Vec::new();
     let mut svgs = 0;
@@ -105,7 +105,7 @@ fn assert_well_formed(html: &str) -> usize {
 }
 
 /// Nothing on the page may load from anywhere.
-fn assert_no_external_reference(html: &str) {
+pub fn assert_no_external_reference(html: &str) {
     let lower = html.to_ascii_lowercase();
     for needle in [
         "http:", "https:", "@import", "url(", "<link", "<iframe", "<img", " src=", "//cdn",

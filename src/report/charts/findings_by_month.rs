@@ -60,6 +60,10 @@ pub fn chart(aggs: &Aggregates, checks: &[CheckInfo], mc: MinCell) -> Chart {
             months,
             gaps_after,
             series,
+            x_desc: "Month of service".into(),
+            y_desc: "Findings (claims flagged)".into(),
+            shares: false,
+            empty: "No audited claims".into(),
         }),
     }
 }

@@ -31,6 +31,8 @@ pub mod provider_m6281_share;
 pub mod reassessment_cadence;
 pub mod style;
 pub mod top_providers;
+pub mod trend_findings_by_check;
+pub mod trend_outlier_share;
 
 use std::path::Path;
 
@@ -42,6 +44,7 @@ use super::MinCell;
 use super::aggregates::Aggregates;
 use super::summary::CheckTotals;
 use crate::checks::CheckInfo;
+use crate::history::trend::Trend;
 use draw::LegendItem;
 use draw::bars::BarSpec;
 use draw::heat::HeatSpec;
@@ -157,6 +160,7 @@ pub fn build(
     aggs: &Aggregates,
     checks: &[CheckInfo],
     totals: &std::collections::BTreeMap<String, CheckTotals>,
+    trend: Option<&Trend>,
     mc: MinCell,
 ) -> Vec<Chart> {
     let mut out = vec![
@@ -170,6 +174,10 @@ pub fn build(
     ];
     for (i, c) in checks.iter().enumerate() {
         out.push(check_providers::chart(aggs, c, i, mc));
+    }
+    if let Some(trend) = trend {
+        out.push(trend_findings_by_check::chart(trend, checks, mc));
+        out.push(trend_outlier_share::chart(trend, mc));
     }
     out
 }

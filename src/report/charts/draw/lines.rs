@@ -1,5 +1,7 @@
-//! Lines over months, one per series (dashes and markers tell them apart),
-//! with a band where counts are below `--min-cell`.
+//! Lines over months (or runs' periods), one per series (dashes and markers
+//! tell them apart), with a band where counts are below `--min-cell`. A
+//! point that is NaN is not drawn (no value there, or a share that
+//! `--min-cell` hides).
 
 use anyhow::Result;
 use plotters::coord::Shift;
@@ -12,10 +14,18 @@ use crate::report::charts::style::{AXIS, BAND, GRID, Sc, axis_label, nice_ceil};
 
 #[derive(Clone)]
 pub struct LineSpec {
+    /// The x axis' categories: months, or the runs' periods.
     pub months: Vec<String>,
     /// Indices after which months without audited claims were left out.
     pub gaps_after: Vec<usize>,
     pub series: Vec<Series>,
+    pub x_desc: String,
+    pub y_desc: String,
+    /// Values are shares (0 to 1, axis in %; suppressed ones already NaN),
+    /// not counts.
+    pub shares: bool,
+    /// What the plot says when there are no categories or no series.
+    pub empty: String,
 }
 
 pub fn draw_lines<DB: DrawingBackend>(
@@ -28,18 +38,22 @@ where
     DB::ErrorType: 'static,
 {
     let m = spec.months.len();
-    if m == 0 {
-        return no_data(area, sc, "No audited claims");
+    if m == 0 || spec.series.is_empty() {
+        return no_data(area, sc, &spec.empty);
     }
-    let visible = |v: f64| !mc.hidden(v.round() as u64);
+    let visible = |v: f64| !v.is_nan() && (spec.shares || !mc.hidden(v.round() as u64));
     let max = spec
         .series
         .iter()
         .flat_map(|s| s.values.iter().cloned())
         .filter(|v| visible(*v))
-        .fold(0.0, f64::max)
-        .max(mc.floor() as f64);
-    let ymax = nice_ceil((max * 1.1).max(4.0));
+        .fold(0.0, f64::max);
+    let ymax = if spec.shares {
+        // Tenths of the whole, at most all of it.
+        ((max * 1.1 * 10.0).ceil() / 10.0).clamp(0.1, 1.0)
+    } else {
+        nice_ceil((max.max(mc.floor() as f64) * 1.1).max(4.0))
+    };
     let mut chart = ChartBuilder::on(area)
         .margin_right(sc.u(20.0))
         .margin_top(sc.u(6.0))
@@ -66,16 +80,22 @@ where
         .x_labels(m.min(400))
         .x_label_formatter(&month_at)
         .y_labels(6)
-        .y_label_formatter(&|v| axis_label(*v, false))
-        .x_desc("Month of service")
-        .y_desc("Findings (claims flagged)")
+        .y_label_formatter(&|v| {
+            if spec.shares {
+                format!("{:.0}%", v * 100.0)
+            } else {
+                axis_label(*v, false)
+            }
+        })
+        .x_desc(spec.x_desc.as_str())
+        .y_desc(spec.y_desc.as_str())
         .label_style(sc.font(11.5))
         .axis_desc_style(sc.font(13.0))
         .bold_line_style(GRID.stroke_width(sc.u(1.0).max(1)))
         .light_line_style(TRANSPARENT)
         .axis_style(AXIS.stroke_width(sc.u(1.0).max(1)))
         .draw()?;
-    if mc.active() {
+    if mc.active() && !spec.shares {
         let top = mc.floor() as f64;
         chart.draw_series(std::iter::once(Rectangle::new(
             [(-0.5, 0.0), (m as f64 - 0.5, top - 0.5)],
