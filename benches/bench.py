@@ -2,7 +2,7 @@
 """Benchmark: claims-audit against DuckDB and Polars (Python) running the same checks.
 
     benches/run.sh                       # the one command (builds, then runs this)
-    python3 benches/bench.py --sizes 1000000 10000000 --formats parquet csv --runs 3
+    python3 benches/bench.py --sizes 1000000 10000000 --formats parquet csv --runs 3 [--bad-rate 0.005]
 
 For each size (claim lines; notes in proportion) and format, on the same generated files:
 1. agreement: claims-audit's findings and each peer's (check_id, claim_id) pairs must be equal
@@ -13,10 +13,14 @@ For each size (claim lines; notes in proportion) and format, on the same generat
    (sampled every 20 ms from /proc: the process's own memory, without the page cache of
    memory-mapped input files) are recorded, with the load average before each run.
 
-Tools: `floor` = `claims-audit validate` (read + parse + validate only), `claims-audit` = `run`
-(the full audit with its report; the eight built-in checks, as the peers, without the custom SQL
-checks of queries/checks), `duckdb` = peers/duckdb_checks.py, `polars` =
-peers/polars_checks.py. Results go to --results (JSON lines) and a Markdown table to stdout.
+Tools: `floor` = `claims-audit validate` (read + parse + validate only), `floor-clean` = the
+same on the files generated with the same seed and no bad rows (bad rows must cost what they are),
+`claims-audit` = `run` (the full audit with its report; the eight built-in checks, as the peers,
+without the custom SQL checks of queries/checks), `duckdb` = peers/duckdb_checks.py, `polars` =
+peers/polars_native.py (native Polars expressions: the honest peer), `polars-rowregex` =
+peers/polars_rowregex.py (Python regular expressions per note: slow, not in the default set).
+The data is `claims-audit generate --seed 1 --bad-rate R` (default 0.005).
+Results go to --results (JSON lines) and a Markdown table to stdout.
 """
 from __future__ import annotations
 
@@ -37,10 +41,11 @@ PY = sys.executable
 
 
 SHARDS = 1  # claims-audit run --shards (set by --shards)
+PEERS = {"duckdb": "duckdb_checks.py", "polars": "polars_native.py", "polars-rowregex": "polars_rowregex.py"}
 
 
 def commands(tool: str, claims: Path, notes: Path, out: Path) -> list[str]:
-    if tool == "floor":
+    if tool in ("floor", "floor-clean"):
         return [str(BIN), "validate", "--claims", str(claims), "--notes", str(notes)]
     # The eight built-in checks only, as the peers run (no custom SQL checks from queries/checks).
     same_checks = ["--checks-dir", str(ROOT / "benches" / "no_custom_checks")]
@@ -53,11 +58,8 @@ def commands(tool: str, claims: Path, notes: Path, out: Path) -> list[str]:
         # an earlier build (CLAIMS_AUDIT_BEFORE_BIN), for before/after numbers
         return [os.environ["CLAIMS_AUDIT_BEFORE_BIN"], "run", "--claims", str(claims), "--notes", str(notes),
                 "--out", str(out), "-q", *same_checks]
-    if tool == "duckdb":
-        return [PY, str(ROOT / "benches/peers/duckdb_checks.py"), "--claims", str(claims), "--notes", str(notes),
-                "--out", str(out)]
-    if tool == "polars":
-        return [PY, str(ROOT / "benches/peers/polars_checks.py"), "--claims", str(claims), "--notes", str(notes),
+    if tool in PEERS:
+        return [PY, str(ROOT / "benches/peers" / PEERS[tool]), "--claims", str(claims), "--notes", str(notes),
                 "--out", str(out)]
     raise ValueError(tool)
 
@@ -93,33 +95,33 @@ def measure(cmd: list[str]) -> dict:
     return {"wall": wall, "maxrss_mib": ru.ru_maxrss / 1024, "anon_mib": peak_anon / 1024, "load": load}
 
 
-def generate(size: int, fmt: str, data: Path) -> tuple[Path, Path]:
-    d = data / f"{size}" / fmt
+def generate(size: int, fmt: str, data: Path, bad_rate: float) -> tuple[Path, Path]:
+    d = data / f"{size}" / f"{fmt}-bad{bad_rate:g}"
     claims, notes = d / f"claims.{fmt}", d / f"notes.{fmt}"
     if not (claims.exists() and notes.exists()):
-        print(f"# generating {size} lines ({fmt}) in {d}", file=sys.stderr)
+        print(f"# generating {size} lines ({fmt}, bad rate {bad_rate:g}) in {d}", file=sys.stderr)
         subprocess.run([str(BIN), "generate", "--lines", str(size), "--seed", "1", "--format", fmt,
-                        "--out", str(d)], check=True)
+                        "--bad-rate", f"{bad_rate:g}", "--out", str(d)], check=True)
     return claims, notes
 
 
 def agree(tools: list[str], claims: Path, notes: Path, tmp: Path) -> str:
     files = []
     for tool in tools:
-        if tool == "floor":
+        if tool.startswith("floor"):
             continue
         out = tmp / f"agree-{tool}" if tool in ("claims-audit", "before") else tmp / f"agree-{tool}.csv"
         subprocess.run(commands(tool, claims, notes, out), check=True, stdout=subprocess.DEVNULL,
                        stderr=subprocess.DEVNULL)
         files.append(str(findings_file(tool, out)))
-    if "claims-audit" in tools and "duckdb" in tools:
-        # The DuckDB peer carries a copy of the default text patterns: they must be claims-audit's.
+    if "claims-audit" in tools and ("duckdb" in tools or "polars" in tools):
+        # The DuckDB and native Polars peers use a copy of the default text patterns: they must be claims-audit's.
         sys.path.insert(0, str(ROOT / "benches/peers"))
-        import duckdb_checks
+        import text_rules
         ev = json.loads((tmp / "agree-claims-audit" / "summary.json").read_text())["config"]["evidence"]
-        stale = [k for k in ev if hasattr(duckdb_checks, k.upper()) and ev[k] != getattr(duckdb_checks, k.upper())]
+        stale = [k for k in ev if hasattr(text_rules, k.upper()) and ev[k] != getattr(text_rules, k.upper())]
         if stale:
-            raise SystemExit(f"benches/peers/duckdb_checks.py has stale text patterns: {stale}")
+            raise SystemExit(f"benches/peers/text_rules.py has stale text patterns: {stale}")
     res = subprocess.run([PY, str(ROOT / "benches/compare.py"), *files], capture_output=True, text=True)
     print(res.stdout.strip(), file=sys.stderr)
     if res.returncode != 0:
@@ -139,7 +141,7 @@ def table(results: list[dict]) -> str:
     out.append("|---:|---|---|---:|---|---:|---:|---:|---:|")
     for size, fmt in keys:
         rows = [r for r in results if r["size"] == size and r["format"] == fmt]
-        tools = [t for t in ["floor", "before", "claims-audit", "duckdb", "polars"]
+        tools = [t for t in ["floor-clean", "floor", "before", "claims-audit", "polars", "duckdb", "polars-rowregex"]
                  if any(r["tool"] == t for r in rows)]
         med = {}
         for t in tools:
@@ -148,15 +150,20 @@ def table(results: list[dict]) -> str:
                       max(r["anon_mib"] for r in rs), sorted(round(r["wall"], 1) for r in rs))
         for t in tools:
             w, rss, anon, runs = med[t]
-            if t in ("duckdb", "polars", "before") and "claims-audit" in med:
+            if t in ("duckdb", "polars", "polars-rowregex", "before") and "claims-audit" in med:
                 rt = f"{med['claims-audit'][0] / w:.2f}"
                 rm = f"{med['claims-audit'][1] / rss:.2f}"
             elif t == "floor" and "claims-audit" in med:
                 rt = f"audit / floor = {med['claims-audit'][0] / w:.2f}"
                 rm = ""
+            elif t == "floor-clean" and "floor" in med:
+                rt = f"floor / floor-clean = {med['floor'][0] / w:.2f}"
+                rm = ""
             else:
                 rt = rm = ""
-            label = {"floor": "floor (`validate`)", "before": "claims-audit before (main)"}.get(t, t)
+            label = {"floor": "floor (`validate`)", "floor-clean": "floor, no bad rows",
+                     "before": "claims-audit before (main)", "polars": "polars (native)",
+                     "polars-rowregex": "polars (per-row Python regex)"}.get(t, t)
             out.append(f"| {size:,} | {fmt} | {label} | {w:.1f} | {', '.join(map(str, runs))} | {mib(rss)} | "
                        f"{mib(anon)} | {rt} | {rm} |")
     return "\n".join(out)
@@ -166,7 +173,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[1_000_000, 10_000_000])
     ap.add_argument("--formats", nargs="+", default=["parquet", "csv"])
-    ap.add_argument("--tools", nargs="+", default=["floor", "claims-audit", "duckdb", "polars"])
+    ap.add_argument("--tools", nargs="+", default=["floor-clean", "floor", "claims-audit", "polars", "duckdb"],
+                    choices=["floor", "floor-clean", "claims-audit", "before", *PEERS])
+    ap.add_argument("--bad-rate", type=float, default=0.005, help="share of bad rows in the generated data")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--data", type=Path, default=Path(os.environ.get("BENCH_DATA", "/tmp/claims-audit-bench")))
     ap.add_argument("--results", type=Path, default=Path("/tmp/claims-audit-bench/results.jsonl"))
@@ -182,15 +191,17 @@ def main() -> None:
     tmp.mkdir(parents=True, exist_ok=True)
     for size in a.sizes:
         for fmt in a.formats:
-            claims, notes = generate(size, fmt, a.data)
+            claims, notes = generate(size, fmt, a.data, a.bad_rate)
+            clean = generate(size, fmt, a.data, 0.0) if "floor-clean" in a.tools else None
             if not a.no_agree:
                 agree(a.tools, claims, notes, tmp)
             for run in range(a.runs):
                 order = a.tools[run % len(a.tools):] + a.tools[:run % len(a.tools)]
                 for tool in order:
                     out = tmp / f"{tool}" if tool in ("claims-audit", "before") else tmp / f"{tool}.csv"
-                    r = measure(commands(tool, claims, notes, out))
-                    r.update(size=size, format=fmt, tool=tool, run=run)
+                    files = clean if tool == "floor-clean" else (claims, notes)
+                    r = measure(commands(tool, *files, out))
+                    r.update(size=size, format=fmt, tool=tool, run=run, bad_rate=a.bad_rate)
                     if tool == "claims-audit" and SHARDS > 1:
                         r.update(shards=SHARDS)
                     results.append(r)

@@ -48,14 +48,81 @@ impl Inputs {
 
 /// The model with its evidence pass done (the only place note text is read).
 pub fn build_tables(inputs: &Inputs, config: &Config, period: Period) -> Result<AuditTables> {
+    build_tables_scanning(inputs, config, period, None)
+}
+
+/// [`build_tables`] whose evidence pass reads only the notes `scan` marks
+/// (all when None); the others get no facts (every flag false, no grades).
+fn build_tables_scanning(
+    inputs: &Inputs,
+    config: &Config,
+    period: Period,
+    scan: Option<&BooleanChunked>,
+) -> Result<AuditTables> {
     let notes = inputs.notes.data.clone();
     let note_facts = timing::stage("evidence (note text)", || {
-        evidence::note_facts_frame(&notes, &config.evidence)
+        let mut read = notes.clone();
+        if let Some(scan) = scan {
+            let text = text_where(notes.column("text")?.str()?, scan);
+            read.with_column(text.into_column())?;
+        }
+        evidence::note_facts_frame(&read, &config.evidence)
     })?;
     let claims = inputs.claims.data.clone();
     Ok(timing::stage("model (visits, claim_dx)", || {
         AuditTables::build(claims, notes, note_facts, period)
     })?)
+}
+
+/// Which notes `run`'s evidence pass must read: those of patients with a
+/// claim holding M62.81 or R53.1 (of any date, usable). Every note whose
+/// facts a built-in check reads belongs to such a patient (the patient's
+/// strength measurements for an M62.81 claim; notes supporting an M62.81 or
+/// R53.1 claim), and so does every note the report counts (notes supporting
+/// M62.81 claims); in most exports they are a minority of the notes.
+/// None when every note is read anyway.
+pub fn notes_to_scan(inputs: &Inputs, config: &Config) -> Result<Option<BooleanChunked>> {
+    let codes = [
+        &config.codes.muscle_weakness,
+        &config.codes.weakness_symptom,
+    ]
+    .map(|c| regex::escape(&crate::codes::normalize_code(c)));
+    // dx_codes is the normalised list: codes joined with `;`.
+    let holds = format!("(?:^|;)(?:{})(?:;|$)", codes.join("|"));
+    let patients = inputs
+        .claims
+        .data
+        .clone()
+        .lazy()
+        .filter(col("dx_codes").str().contains(lit(holds), true))
+        .select([col("patient_id")])
+        .unique(None, UniqueKeepStrategy::Any)
+        .collect()?;
+    let ids = patients
+        .column("patient_id")?
+        .as_materialized_series()
+        .clone();
+    let scan = inputs
+        .notes
+        .data
+        .clone()
+        .lazy()
+        .select([col("patient_id")
+            .is_in(lit(ids).implode(false), false)
+            .fill_null(lit(false))
+            .alias("scan")])
+        .collect()?;
+    let scan = scan.column("scan")?.bool()?.clone();
+    Ok((!scan.all()).then_some(scan))
+}
+
+/// `text` with the values `keep` does not mark set to null, without copying
+/// any text (only the validity changes).
+fn text_where(text: &StringChunked, keep: &BooleanChunked) -> StringChunked {
+    let keep = keep & &text.is_not_null();
+    let keep = keep.rechunk();
+    let validity = keep.downcast_as_array().values().clone();
+    text.clone().with_validity(Some(validity))
 }
 
 /// Frees the note text (every copy) once note_facts holds what it documents.
@@ -132,7 +199,13 @@ pub fn audit(
         "evidence",
         format!("reading {} notes", inputs.notes.rows_used()),
     );
-    let mut tables = build_tables(&inputs, config, period)?;
+    // No check reads the facts of notes of other patients: they are not scanned.
+    let scan = if checks.iter().any(|c| c.reads_note_facts) {
+        None
+    } else {
+        notes_to_scan(&inputs, config)?
+    };
+    let mut tables = build_tables_scanning(&inputs, config, period, scan.as_ref())?;
     if !checks.iter().any(|c| c.reads_notes) {
         // The evidence pass was the text's only reader: free it (the largest column).
         drop_note_text(&mut inputs, &mut tables)?;

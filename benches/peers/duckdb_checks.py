@@ -12,8 +12,8 @@ a file, a folder or a glob. Rows that cannot be used are dropped (claims-audit r
 Text rules: DuckDB's regex engine (RE2) has no look-around either, so the rules are written as
 claims-audit's default configuration writes them: look-alikes, negations and uncertain phrases are
 blanked out of the text (regexp_replace) before the finding is searched (regexp_matches). The
-patterns below are the defaults of src/config.rs ([evidence]); the checks themselves are plain SQL
-in duckdb_checks.sql.
+patterns are the defaults of src/config.rs ([evidence]), in text_rules.py; the checks themselves are
+plain SQL in duckdb_checks.sql.
 """
 from __future__ import annotations
 
@@ -27,65 +27,10 @@ import duckdb
 
 HERE = Path(__file__).resolve().parent
 
-COUNT_NOUNS = (r"(?:sets?|reps?|repetitions?|times|attempts?|trials?|tries|visits?|sessions?|treatments?|days?|"
-               r"weeks?|wks?|months?|years?|yrs?|minutes?|mins?|seconds?|secs?|hours?|hrs?|ft|feet|foot|meters?|"
-               r"metres?|yards?|steps?|stairs?|laps?|lbs?|pounds?|kg|falls?|episodes?|patients?|items?|questions?|"
-               r"trials?|rounds?|cycles?|blocks?|inches|in\.|cm|degrees?|deg|%|percent)")
-NEURO = (r"(?:neuro\w*|radiculopath\w*|myelopath\w*|plexopath\w*|polyneuropath\w*|emg(?:\s*/\s*ncs)?|ncs|ncv|"
-         r"nerve conduction(?:\s+stud(?:y|ies))?|electrodiagnostic\w*|nerve (?:injury|damage|involvement|"
-         r"compression|entrapment|cause)|central (?:cause|etiology|origin)|stroke|spinal cord (?:injury|lesion|"
-         r"involvement)|motor neuron\w*(?:\s+disease)?|myasthenia\w*)")
-MSK = (r"(?:deconditioning|deconditioned|disuse|post-?\s?operative(?:ly)?|post-?\s?surgical(?:ly)?|post-?op\b|"
-       r"immobili[sz]\w*|myopath\w*|atroph\w*|muscle wasting|wasting|musculoskeletal)")
-SURGERY = (r"(?:surgery|surgical|repair|arthroplasty|replacement|tka|tha|tkr|thr|orif|fixation|fusion|laminectomy|"
-           r"discectomy|\w+ectomy|\w+plasty|\w+otomy|\w+oscopy|amputation|reconstruction|procedure|operation|"
-           r"cabg|transplant\w*)")
-
-# NegEx termination terms; negation/uncertainty masks leave a clause break (" ; "), look-alikes a space.
-CLAUSE_BREAK = r"\b(?:but|however|although|though|whereas|except)\b"
-CLAUSE_END = " ; "
-
-NOT_GRADE_MASK = [
-    r"\b\d{1,4}\s*/\s*\d{1,2}\s*/\s*\d{1,4}\b",
-    r"\b\d{4}-\d{1,2}-\d{1,2}\b",
-    r"\b\d+\s*/\s*(?:\d{2,}|[0-46-9])\b",
-    r"\b[cdtls]\d{1,2}\s*[-/]\s*[cdtls]?\d{1,2}\b",
-    r"\b(?:visits?|sessions?|weeks?|wks?|days?|treatments?|tx)\s*(?:#|no\.?)?\s*\d+(?:\s*(?:/|of)\s*\d+)?",
-    rf"\b\d+(?:\.\d+)?(?:\s*/\s*\d+)?\s*{COUNT_NOUNS}(?:\W|$)",
-    r"\b\d+\s*-\s*\d+\b",
-    r"[^.;!?\n]*\?",
-]
-STRENGTH_GRADE = [
-    r"\b[0-5]\s*[+-]?\s*/\s*5\b",
-    r"\b(?:mrc|mmt|manual muscle test(?:ing|s)?)\b(?:[^.;!?\n]|\.\d|\b(?:abd|add|ext|flex|bilat|lt|rt|ant|post|approx|pt|ms|st)\.)*?\b(?:[0-5][+-]|[0-5]\b)",
-]
-MSK_ETIOLOGY_MASK = [
-    CLAUSE_BREAK,
-    rf"\b(?:no|not|without|denies|denied|negative for|absence of|free of|ruled out|rule out|r/o|never)\s+(?:[\w/-]+\s+){{0,3}}?{MSK}",
-    rf"{MSK}\s+(?:\w+\s+){{0,1}}?(?:absent|ruled out|excluded|unlikely|not (?:present|seen|noted|observed|evident))",
-    rf"{MSK}\s*:\s*(?:none|no|negative|absent|not (?:present|seen|noted))\b",
-    r"[^.;!?\n]*\?",
-]
-MSK_ETIOLOGY = [
-    rf"\b{MSK}",
-    rf"\b(?:status post|s/p)\s+(?:[\w-]+\s+){{0,3}}?{SURGERY}\b",
-]
-NEURO_DISTINCTION_MASK = [
-    CLAUSE_BREAK,
-    r"[^.;!?\n]*\?",
-    r"\b(?:not|never|cannot|can ?not|can't|unable to|could not|couldn't|did not|didn't|has not|hasn't|have not|haven't)\s+(?:\w+\s+){0,2}?(?:ruled?\s+out|r/o|excluded?|exclude|eliminated|normal|negative|unremarkable|within normal limits|wnl)\b",
-    r"\b(?:to be|be|needs? to be|must be|should be|will be|yet to be|if|once|until|unless|awaiting|pending)\s+(?:\w+\s+){0,1}?(?:ruled?\s+out|excluded)\b",
-    r"\b(?:rule out|r/o|to exclude|evaluate for|eval for|assess for|possible|probable|suspected|suspect|questionable|likely|may be|might be|cannot rule out)\s+(?:[\w/-]+\s+){0,3}?",
-]
-NEURO_DISTINCTION = [
-    rf"\b{NEURO}\s+(?:[\w/-]+\s+){{0,4}}?(?:(?:was|were|is|are|has been|have been|been)\s+)?(?:ruled out|excluded|negative|normal|within normal limits|wnl|unremarkable)\b",
-    rf"\b(?:no (?:evidence|signs?|findings?|indications?) of|negative for|without (?:any )?(?:evidence|signs?) of|ruled out|excluded|absence of)\s+(?:[\w/-]+\s+){{0,2}}?{NEURO}",
-    r"\bno\s+(?:focal\s+|new\s+|objective\s+|significant\s+)?(?:neuro\w*)\s+(?:deficits?|causes?|findings?|involvement|signs?|etiology|abnormalit\w*|compromise|symptoms?|origin|disease|disorder|component)\b",
-    r"\bno\s+(?:peripheral\s+)?(?:neuropath\w*|radiculopath\w*|myelopath\w*|plexopath\w*)",
-    rf"\b(?:normal|negative|unremarkable)\s+(?:[\w/-]+\s+){{0,1}}?{NEURO}",
-    r"\b(?:musculoskeletal|myogenic|muscular|msk)\b[^.;!?\n]{0,60}?\b(?:rather than|not|as opposed to|instead of)\s+(?:\w+\s+){0,1}?(?:neuro\w*|neurogenic)",
-    r"\bnon-?\s?(?:neurological|neurologic|neurogenic|neuropathic)\b",
-]
+from text_rules import (  # noqa: E402  (claims-audit's default patterns)
+    CLAUSE_END, MSK_ETIOLOGY, MSK_ETIOLOGY_MASK, NEURO_DISTINCTION, NEURO_DISTINCTION_MASK, NOT_GRADE_MASK,
+    STRENGTH_GRADE,
+)
 
 
 def q(s: str) -> str:
@@ -110,9 +55,26 @@ def text_macros() -> str:
         f"{union(MSK_ETIOLOGY)}, 'i'), false);",
         f"CREATE OR REPLACE MACRO has_distinction(t) AS coalesce(regexp_matches("
         f"{masked('t', NEURO_DISTINCTION_MASK, CLAUSE_END)}, {union(NEURO_DISTINCTION)}, 'i'), false);",
-        # YYYY-MM-DD (text or native DATE) or MM/DD/YYYY
-        "CREATE OR REPLACE MACRO parse_date(x) AS coalesce(TRY_CAST(x AS DATE), "
-        "CAST(try_strptime(CAST(x AS VARCHAR), '%m/%d/%Y') AS DATE));",
+        # trimmed text, empty as NULL (native values as text)
+        "CREATE OR REPLACE MACRO txt(x) AS nullif(trim(CAST(x AS VARCHAR)), '');",
+        # YYYY-MM-DD (text or native DATE) or MM/DD/YYYY, in 1900-2100; NULL otherwise
+        "CREATE OR REPLACE MACRO in_range(d) AS CASE WHEN d BETWEEN DATE '1900-01-01' AND DATE '2100-12-31' THEN d END;",
+        "CREATE OR REPLACE MACRO parse_date(x) AS in_range(CASE "
+        r"WHEN regexp_full_match(txt(x), '\d{4}-\d{2}-\d{2}') THEN TRY_CAST(txt(x) AS DATE) "
+        r"WHEN regexp_full_match(txt(x), '\d{1,2}/\d{1,2}/\d{4}') THEN CAST(try_strptime(txt(x), '%m/%d/%Y') AS DATE) "
+        "END);",
+        # a whole number >= least, or (optional) absent
+        r"CREATE OR REPLACE MACRO whole_ok(x, least) AS coalesce(regexp_full_match(txt(x), '\+?\d{1,9}') "
+        "AND CAST(ltrim(txt(x), '+') AS BIGINT) >= least, false);",
+        # a non-negative amount: `$1,234.50` style (no European `1.234,50`), spaces ignored
+        r"CREATE OR REPLACE MACRO amount_ok(x) AS coalesce(regexp_full_match(regexp_replace(txt(x), '\s', '', 'g'), "
+        r"'(?:[+-]?\$?|\$[+-])(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d*)?') "
+        r"AND regexp_full_match(regexp_replace(txt(x), '[\s$,]', '', 'g'), '[+-]?(\d+\.?\d*|\.\d+)') "
+        r"AND round(TRY_CAST(regexp_replace(txt(x), '[\s$,]', '', 'g') AS DOUBLE) * 100) >= 0, false);",
+        # the normalised diagnosis list (`A;B`), NULL when absent or of impossible shape
+        r"CREATE OR REPLACE MACRO dx_list(x) AS (CASE WHEN regexp_full_match(trim(regexp_replace(replace(upper(txt(x)), "
+        r"'.', ''), '[;,|\s]+', ';', 'g'), ';'), '[A-Z][0-9][0-9A-Z][0-9A-Z]{0,4}(;[A-Z][0-9][0-9A-Z][0-9A-Z]{0,4})*') "
+        r"THEN trim(regexp_replace(replace(upper(txt(x)), '.', ''), '[;,|\s]+', ';', 'g'), ';') END);",
     ])
 
 

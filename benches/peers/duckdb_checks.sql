@@ -17,6 +17,10 @@ CREATE OR REPLACE MACRO is_neuro_cpt(c) AS (length(c) = 5 AND (
 CREATE OR REPLACE MACRO in_period(d) AS ((:FROM IS NULL OR d >= :FROM) AND (:TO IS NULL OR d <= :TO));
 
 -- ---------------------------------------------------------------- claims
+-- usable lines only, by claims-audit's row rules (rejects.csv): required values present, dates,
+-- whole numbers, amounts, CPT and diagnosis codes of possible shape; a claim whose lines disagree on
+-- patient, date or diagnoses is dropped whole. (A repeated line is not dropped first: its copy
+-- changes nothing here when it repeats the line, as the generated data's copies do.)
 CREATE TEMP TABLE claims AS
 SELECT claim_id,
        first(patient_id) AS patient_id,
@@ -25,23 +29,27 @@ SELECT claim_id,
        bool_or(is_neuro_cpt(cpt_code)) AS has_neuro_cpt,
        in_period(first(service_date)) AS in_period
 FROM (
-    SELECT trim(CAST(claim_id AS VARCHAR)) AS claim_id,
-           trim(CAST(patient_id AS VARCHAR)) AS patient_id,
+    SELECT txt(claim_id) AS claim_id,
+           txt(patient_id) AS patient_id,
            parse_date(service_date) AS service_date,
-           upper(trim(CAST(cpt_code AS VARCHAR))) AS cpt_code,
-           CAST(dx_codes AS VARCHAR) AS dx_codes
+           upper(txt(cpt_code)) AS cpt_code,
+           dx_list(dx_codes) AS dx_codes
     FROM claims_raw
-    WHERE nonempty(claim_id) AND nonempty(patient_id) AND nonempty(dx_codes)
+    WHERE txt(claim_id) IS NOT NULL AND whole_ok(line_number, 1) AND txt(patient_id) IS NOT NULL
+      AND txt(provider_id) IS NOT NULL AND parse_date(service_date) IS NOT NULL
+      AND coalesce(regexp_full_match(upper(txt(cpt_code)), '[0-9A-Z]{5}'), false)
+      AND (txt(units) IS NULL OR whole_ok(units, 0))
+      AND amount_ok(charge_amount) AND (txt(paid_amount) IS NULL OR amount_ok(paid_amount))
+      AND dx_list(dx_codes) IS NOT NULL
 )
-WHERE service_date IS NOT NULL
-GROUP BY claim_id;
+GROUP BY claim_id
+HAVING count(DISTINCT patient_id) = 1 AND count(DISTINCT service_date) = 1 AND count(DISTINCT dx_codes) = 1;
 
 -- one row per (claim, code), pos 1 = primary
 CREATE TEMP TABLE dx AS
 WITH c AS (
     SELECT claim_id, patient_id, service_date, in_period,
-           list_filter(list_transform(string_split_regex(dx_codes, '[;,|\s]+'), lambda x: norm_code(x)),
-                       lambda x: x <> '') AS codes
+           string_split(dx_codes, ';') AS codes
     FROM claims
 )
 SELECT claim_id, patient_id, service_date, in_period,
@@ -64,15 +72,16 @@ FROM claims c JOIN flags f USING (claim_id);
 
 -- ---------------------------------------------------------------- notes (text read once)
 CREATE TEMP TABLE notes AS
-SELECT CAST(note_id AS VARCHAR) AS note_id,
-       trim(CAST(patient_id AS VARCHAR)) AS patient_id,
+SELECT txt(note_id) AS note_id,
+       txt(patient_id) AS patient_id,
        parse_date(note_date) AS note_date,
-       nullif(trim(CAST(claim_id AS VARCHAR)), '') AS note_claim_id,
+       txt(claim_id) AS note_claim_id,
        has_strength(text) AS strength,
        has_distinction(text) AS distinction,
        has_etiology(text) AS etiology
 FROM notes_raw
-WHERE nonempty(note_id) AND nonempty(patient_id) AND parse_date(note_date) IS NOT NULL;
+WHERE txt(note_id) IS NOT NULL AND txt(patient_id) IS NOT NULL AND parse_date(note_date) IS NOT NULL
+  AND text IS NOT NULL AND NOT regexp_full_match(text, '\s*');
 
 -- a note supports a claim by claim_id, or (no claim_id) by patient and date
 CREATE TEMP TABLE support AS

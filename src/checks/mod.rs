@@ -81,6 +81,11 @@ pub struct CheckInfo {
     /// Reads the `claims` table: when no check does, the audit keeps only the
     /// claim-line columns the built-in checks read.
     pub reads_claims: bool,
+    /// Reads `note_facts` of any note (a custom check may): when no check
+    /// does, `run` scans only the notes of patients with an M62.81 or R53.1
+    /// claim, the only notes whose facts the built-in checks and the report
+    /// read (see `audit::notes_to_scan`).
+    pub reads_note_facts: bool,
 }
 
 impl CheckInfo {
@@ -116,6 +121,7 @@ macro_rules! check {
             run: Box::new($module::findings),
             reads_notes: false,
             reads_claims: false,
+            reads_note_facts: false,
         }
     };
 }

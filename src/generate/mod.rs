@@ -51,7 +51,13 @@ pub struct GenOptions {
     pub seed: u64,
     pub format: OutFormat,
     pub out: PathBuf,
+    /// Share of rows written bad (see [`scenarios::Gen`]'s bad rows): what
+    /// claims-audit must reject. 0 writes none.
+    pub bad_rate: f64,
 }
+
+/// `generate`'s default share of bad rows: real exports always carry some.
+pub const DEFAULT_BAD_RATE: f64 = 0.005;
 
 /// Counts of what was written.
 #[derive(Debug, Default, Clone, Copy)]
@@ -70,11 +76,15 @@ pub struct ClaimCols {
     pub patient_id: Vec<String>,
     pub provider_id: Vec<String>,
     pub service_date: Vec<i32>,
+    /// A bad row's date as written instead of `service_date` (not a date).
+    pub date_text: Vec<Option<&'static str>>,
     pub cpt_code: Vec<&'static str>,
     pub modifiers: Vec<&'static str>,
     pub units: Vec<i32>,
     /// Cents.
     pub charge: Vec<i64>,
+    /// A bad row's charge as written instead of `charge` (not an amount).
+    pub charge_text: Vec<Option<&'static str>>,
     /// Cents; None when not yet adjudicated.
     pub paid: Vec<Option<i64>>,
     pub payer: Vec<&'static str>,
@@ -88,6 +98,8 @@ pub struct NoteCols {
     pub note_id: Vec<String>,
     pub patient_id: Vec<String>,
     pub note_date: Vec<i32>,
+    /// A bad row's date as written instead of `note_date` (not a date).
+    pub date_text: Vec<Option<&'static str>>,
     pub note_type: Vec<&'static str>,
     pub claim_id: Vec<Option<String>>,
     pub provider_id: Vec<String>,
@@ -111,9 +123,21 @@ fn chunk_seed(seed: u64, index: u64) -> u64 {
     r.next_u64()
 }
 
-/// Generates one chunk of exactly `budget` claim lines.
+/// Generates one chunk of exactly `budget` claim lines, without bad rows.
 pub fn gen_chunk(seed: u64, index: u64, budget: u64, total_lines: u64) -> Chunk {
-    let mut g = scenarios::Gen::new(chunk_seed(seed, index), index, budget, total_lines);
+    gen_chunk_with(seed, index, budget, total_lines, 0.0)
+}
+
+/// [`gen_chunk`] with a share `bad_rate` of bad rows.
+pub fn gen_chunk_with(
+    seed: u64,
+    index: u64,
+    budget: u64,
+    total_lines: u64,
+    bad_rate: f64,
+) -> Chunk {
+    let seed = chunk_seed(seed, index);
+    let mut g = scenarios::Gen::new(seed, index, budget, total_lines, bad_rate);
     g.run();
     g.into_chunk()
 }
@@ -143,8 +167,9 @@ pub fn generate(opts: &GenOptions) -> Result<GenStats> {
         let encoded: Vec<Result<Encoded>> = (start..end)
             .into_par_iter()
             .map(|i| {
-                let chunk = gen_chunk(opts.seed, i, budget(i), opts.lines);
-                encode(opts.format, chunk, i == 0)
+                let chunk = gen_chunk_with(opts.seed, i, budget(i), opts.lines, opts.bad_rate);
+                // A typed Parquet column cannot hold a bad date or amount: with bad rows they are text.
+                encode(opts.format, chunk, i == 0, opts.bad_rate > 0.0)
             })
             .collect();
         for e in encoded {
@@ -175,7 +200,7 @@ enum Body {
     Parquet { claims: DataFrame, notes: DataFrame },
 }
 
-fn encode(format: OutFormat, chunk: Chunk, header: bool) -> Result<Encoded> {
+fn encode(format: OutFormat, chunk: Chunk, header: bool, as_text: bool) -> Result<Encoded> {
     let lines = chunk.claims.claim_id.len() as u64;
     let notes = chunk.notes.note_id.len() as u64;
     let (claims, patients) = (chunk.n_claims, chunk.patients);
@@ -185,8 +210,8 @@ fn encode(format: OutFormat, chunk: Chunk, header: bool) -> Result<Encoded> {
             notes: notes_csv(&chunk.notes, header),
         },
         OutFormat::Parquet => Body::Parquet {
-            claims: claims_frame(chunk.claims)?,
-            notes: notes_frame(chunk.notes)?,
+            claims: claims_frame(chunk.claims, as_text)?,
+            notes: notes_frame(chunk.notes, as_text)?,
         },
     };
     Ok(Encoded {
@@ -315,6 +340,12 @@ fn cents_str(out: &mut Vec<u8>, cents: i64) {
     let _ = write!(out, "{}.{:02}", cents / 100, cents % 100);
 }
 
+fn cents_text(cents: i64) -> String {
+    let mut out = Vec::new();
+    cents_str(&mut out, cents);
+    String::from_utf8(out).expect("ASCII")
+}
+
 /// A CSV field, quoted when it holds a comma, quote or line break (RFC 4180).
 fn field(out: &mut Vec<u8>, s: &str) {
     if s.bytes().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
@@ -343,17 +374,19 @@ fn claims_csv(c: &ClaimCols, header: bool) -> Vec<u8> {
         }
         let _ = write!(
             out,
-            "{},{},{},{},{},{},",
-            c.claim_id[i],
-            c.line_number[i],
-            c.patient_id[i],
-            c.provider_id[i],
-            last_date.1,
-            c.cpt_code[i]
+            "{},{},{},{},",
+            c.claim_id[i], c.line_number[i], c.patient_id[i], c.provider_id[i],
         );
+        field(&mut out, c.date_text[i].unwrap_or(&last_date.1));
+        out.push(b',');
+        field(&mut out, c.cpt_code[i]);
+        out.push(b',');
         field(&mut out, c.modifiers[i]);
         let _ = write!(out, ",{},", c.units[i]);
-        cents_str(&mut out, c.charge[i]);
+        match c.charge_text[i] {
+            Some(t) => field(&mut out, t),
+            None => cents_str(&mut out, c.charge[i]),
+        }
         out.push(b',');
         if let Some(p) = c.paid[i] {
             cents_str(&mut out, p);
@@ -377,13 +410,12 @@ fn notes_csv(n: &NoteCols, header: bool) -> Vec<u8> {
         );
     }
     for i in 0..n.note_id.len() {
-        let _ = write!(
-            out,
-            "{},{},{},",
-            n.note_id[i],
-            n.patient_id[i],
-            date_str(n.note_date[i])
-        );
+        let _ = write!(out, "{},{},", n.note_id[i], n.patient_id[i]);
+        match n.date_text[i] {
+            Some(t) => field(&mut out, t),
+            None => out.extend_from_slice(date_str(n.note_date[i]).as_bytes()),
+        }
+        out.push(b',');
         field(&mut out, n.note_type[i]);
         out.push(b',');
         if let Some(c) = &n.claim_id[i] {
@@ -400,11 +432,35 @@ fn notes_csv(n: &NoteCols, header: bool) -> Vec<u8> {
 
 // ---------------------------------------------------------------- Parquet
 
-/// Claims with native types: dates as Date, amounts as Float64, numbers as Int32.
-fn claims_frame(c: ClaimCols) -> PolarsResult<DataFrame> {
+/// Claims with native types (dates as Date, amounts as Float64, numbers as
+/// Int32), or with `as_text` dates and amounts as text spelled as in CSV
+/// (then bad rows can hold values that are no date or amount).
+fn claims_frame(c: ClaimCols, as_text: bool) -> PolarsResult<DataFrame> {
     let amount = |v: Vec<Option<i64>>| -> Vec<Option<f64>> {
         v.into_iter().map(|x| x.map(|c| c as f64 / 100.0)).collect()
     };
+    if as_text {
+        let dates = text_dates(&c.service_date, &c.date_text);
+        let charge: Vec<String> = (c.charge.iter().zip(&c.charge_text))
+            .map(|(&v, t)| t.map_or_else(|| cents_text(v), str::to_string))
+            .collect();
+        let paid: Vec<Option<String>> = c.paid.iter().map(|p| p.map(cents_text)).collect();
+        return DataFrame::new_infer_height(vec![
+            Column::new("claim_id".into(), c.claim_id),
+            Column::new("line_number".into(), c.line_number),
+            Column::new("patient_id".into(), c.patient_id),
+            Column::new("provider_id".into(), c.provider_id),
+            Column::new("service_date".into(), dates),
+            Column::new("cpt_code".into(), c.cpt_code),
+            Column::new("modifiers".into(), c.modifiers),
+            Column::new("units".into(), c.units),
+            Column::new("charge_amount".into(), charge),
+            Column::new("paid_amount".into(), paid),
+            Column::new("payer".into(), c.payer),
+            Column::new("dx_codes".into(), c.dx_codes),
+            Column::new("dx_pointers".into(), c.dx_pointers),
+        ]);
+    }
     let charge: Vec<Option<i64>> = c.charge.into_iter().map(Some).collect();
     DataFrame::new_infer_height(vec![
         Column::new("claim_id".into(), c.claim_id),
@@ -423,11 +479,33 @@ fn claims_frame(c: ClaimCols) -> PolarsResult<DataFrame> {
     ])
 }
 
-fn notes_frame(n: NoteCols) -> PolarsResult<DataFrame> {
+/// Dates as `YYYY-MM-DD` text, a bad row's text where it has one.
+fn text_dates(days: &[i32], bad: &[Option<&'static str>]) -> Vec<String> {
+    let mut last = (i32::MIN, String::new());
+    days.iter()
+        .zip(bad)
+        .map(|(&d, b)| match b {
+            Some(t) => t.to_string(),
+            None => {
+                if last.0 != d {
+                    last = (d, date_str(d));
+                }
+                last.1.clone()
+            }
+        })
+        .collect()
+}
+
+fn notes_frame(n: NoteCols, as_text: bool) -> PolarsResult<DataFrame> {
+    let date = if as_text {
+        Column::new("note_date".into(), text_dates(&n.note_date, &n.date_text))
+    } else {
+        Column::new("note_date".into(), n.note_date).cast(&DataType::Date)?
+    };
     DataFrame::new_infer_height(vec![
         Column::new("note_id".into(), n.note_id),
         Column::new("patient_id".into(), n.patient_id),
-        Column::new("note_date".into(), n.note_date).cast(&DataType::Date)?,
+        date,
         Column::new("note_type".into(), n.note_type),
         Column::new("claim_id".into(), n.claim_id),
         Column::new("provider_id".into(), n.provider_id),

@@ -165,6 +165,19 @@ pub const INVALID_DX: &[&str] = &["M54.5", "M62.8;R26.2", "M62.87;R26.2", "M62.8
 /// G35 is billable before 2025-10-01 and not from then; G35.A the reverse.
 pub const G35_SPLIT: (i32, u32, u32) = (2025, 10, 1);
 
+/// Primary-care visits of patients who never have an M62.81 or R53.1
+/// claim (most patients of a real export): their notes are read by no check.
+pub const PRIMARY_DX: &[&str] = &[
+    "I10;E78.5",
+    "E11.9;I10",
+    "J45.909",
+    "K21.9;I10",
+    "M17.11",
+    "E03.9;E78.5",
+    "F41.1",
+    "J06.9",
+];
+
 // ---------------------------------------------------------------- text pools
 
 const DEVICES: &[&str] = &[
@@ -481,6 +494,63 @@ const EXCLUDES1_NOTES: &[&str] = &[
     "Diffuse muscle aching in the thighs since a viral illness. Manual muscle testing: hip abductors grade 4-, knee extensors grade 4.",
 ];
 
+/// Sentences of the rest of a clinical note (history, vitals, medications,
+/// education, time): they name no grade, etiology or neurological finding,
+/// no negation or uncertainty, so a note's facts stay those of its scenario;
+/// their numbers are look-alikes the masks must skip (`128/76`, `20 minutes`).
+const FILLER: &[&str] = &[
+    "Vitals: BP 128/76, HR 72, RR 16, SpO2 97% on room air, temp 98.2 F.",
+    "Vitals: BP 142/88, HR 81, RR 18, SpO2 95% on room air.",
+    "Medications reviewed and reconciled with the patient: lisinopril, metformin, atorvastatin, vitamin D.",
+    "Medication list updated; pharmacy confirmed by phone.",
+    "Social history: lives with spouse in a two-story home with 12 steps to the bedroom and a rail on the right.",
+    "Social history: retired school teacher, lives alone in a first-floor apartment, daughter visits weekly.",
+    "Allergies: penicillin (rash). Immunizations reviewed and up to date.",
+    "Patient was educated on the plan of the day and verbalized understanding; teach-back used.",
+    "Total treatment time 45 minutes, of which 38 minutes were one-on-one.",
+    "Total visit time 25 minutes, more than half spent in counseling and coordination of care.",
+    "Informed consent for treatment obtained. Patient identified with name and date of birth.",
+    "Interpreter services offered and declined; patient prefers English.",
+    "Home environment discussed: throw rugs removed, night lights installed, grab bars ordered for the shower.",
+    "Patient arrived on time, accompanied by a family member who waited in the lobby.",
+    "Sleep reported as fair, about 6 hours a night, waking once to use the bathroom.",
+    "Diet reviewed; patient eats two meals a day and drinks about 4 glasses of water.",
+    "Goals reviewed with the patient: walk in the neighborhood, attend church, visit grandchildren.",
+    "Next appointment confirmed for the same time next week. Reminder call requested.",
+    "Care coordinated with the primary care office by fax; records sent 2 times this month.",
+    "Insurance authorization on file; copay collected at check-in.",
+    "Review of systems otherwise as documented in the intake form, reviewed with the patient today.",
+    "Patient completed the intake questionnaire; scores entered in the chart.",
+    "Height 165 cm, weight 71 kg, BMI 26.1.",
+    "Blood glucose this morning 132 mg/dL per home log.",
+    "Family history: father with hypertension, mother with type 2 diabetes.",
+];
+
+/// A note body of realistic length: `text`, then sentences of [`FILLER`]
+/// until a length drawn from 150 to 2,000 characters (mostly 300-900) is
+/// reached. A text already longer stays as it is.
+fn padded(r: &mut Rng, text: String) -> String {
+    let target = match r.below(10) {
+        0 => r.range(150, 300),
+        1..=6 => r.range(300, 900),
+        7 | 8 => r.range(900, 1400),
+        _ => r.range(1400, 2000),
+    } as usize;
+    let mut t = text;
+    let start = r.below(FILLER.len() as u64) as usize;
+    let mut k = 0;
+    while t.len() < target {
+        let s = FILLER[(start + k * 7) % FILLER.len()];
+        if t.len() + 1 + s.len() > 2000 {
+            break;
+        }
+        t.push(if k % 3 == 0 { '\n' } else { ' ' });
+        t.push_str(s);
+        k += 1;
+    }
+    t
+}
+
 fn us_date(day: i32) -> String {
     use chrono::Datelike;
     let d = NaiveDate::from_num_days_from_ce_opt(day + 719_163).unwrap();
@@ -514,6 +584,10 @@ pub struct Gen {
     patients: u64,
     c: ClaimCols,
     n: NoteCols,
+    /// Bad rows are drawn from their own stream, so that the good rows of a
+    /// seed are the same at any bad rate.
+    bad: Rng,
+    bad_rate: f64,
 }
 
 /// A provider id (10 digits, unique per index).
@@ -522,8 +596,10 @@ fn provider_id(index: u64) -> String {
 }
 
 impl Gen {
-    pub fn new(seed: u64, chunk: u64, budget: u64, total_lines: u64) -> Gen {
+    pub fn new(seed: u64, chunk: u64, budget: u64, total_lines: u64, bad_rate: f64) -> Gen {
         Gen {
+            bad: Rng::new(seed ^ 0xBAD0_BAD0_BAD0_BAD0),
+            bad_rate,
             r: Rng::new(seed),
             chunk,
             budget,
@@ -575,7 +651,7 @@ impl Gen {
         let pt = self.provider(false);
         let md = self.provider(true);
         let p = Patient { id, payer, pt, md };
-        match self.r.weighted(&[52, 17, 13, 5, 5, 2, 3, 2, 1]) {
+        match self.r.weighted(&[40, 25, 13, 5, 5, 2, 3, 2, 1, 30]) {
             0 => self.pt_episode_m6281(&p),
             1 => self.pt_episode_other(&p),
             2 => self.physician_visits(&p),
@@ -584,7 +660,8 @@ impl Gen {
             5 => self.excludes1_visits(&p),
             6 => self.neuro_dx_episode(&p),
             7 => self.invalid_dx_visits(&p),
-            _ => self.lookalike_only_visits(&p),
+            8 => self.lookalike_only_visits(&p),
+            _ => self.primary_care_visits(&p),
         }
     }
 
@@ -614,6 +691,7 @@ impl Gen {
         let n_dx = dx.split(';').count();
         let (payer, _, ratio) = PAYERS[p.payer];
         let unpaid = date >= unpaid_from() || self.r.chance(0.03);
+        let first_line = self.c.claim_id.len();
         for (i, &(cpt, units, mods)) in lines.iter().enumerate() {
             let charge = fee(cpt) * units as i64;
             let paid = if unpaid {
@@ -640,9 +718,62 @@ impl Gen {
             } else {
                 "1"
             });
+            c.date_text.push(None);
+            c.charge_text.push(None);
         }
         self.lines += lines.len() as u64;
+        for row in first_line..self.c.claim_id.len() {
+            if self.bad_rate > 0.0 && self.bad.chance(self.bad_rate) {
+                self.spoil_line(row, first_line);
+            }
+        }
         Some(id)
+    }
+
+    /// Makes claim line `row` (of a claim starting at `first`) a bad row of
+    /// one of the kinds real exports carry: an amount or a date that does
+    /// not parse, a code of impossible shape, a line sent twice (when the
+    /// chunk has room for it), or a line that disagrees with the claim's
+    /// first line (the whole claim is then unusable).
+    fn spoil_line(&mut self, row: usize, first: usize) {
+        const AMOUNTS: &[&str] = &["N/A", "1.234,50", "12.3O", "USD 40", "--"];
+        const DATES: &[&str] = &[
+            "2025-02-30",
+            "13/45/2025",
+            "2025/03/07",
+            "00/00/0000",
+            "20250307",
+        ];
+        const CPTS: &[&str] = &["9711", "97110-GP", "*****"];
+        const DX: &[&str] = &["M62.81;12.3", "M6281X99", "R26.2;;;7"];
+        let c = &mut self.c;
+        match self.bad.below(6) {
+            0 => c.charge_text[row] = Some(*self.bad.pick(AMOUNTS)),
+            1 => c.date_text[row] = Some(*self.bad.pick(DATES)),
+            2 => c.cpt_code[row] = *self.bad.pick(CPTS),
+            3 => c.dx_codes[row] = self.bad.pick(DX).to_string(),
+            4 if self.lines < self.budget => {
+                // The same line sent twice (the copy ends its claim's lines).
+                c.claim_id.push(c.claim_id[row].clone());
+                c.line_number.push(c.line_number[row]);
+                c.patient_id.push(c.patient_id[row].clone());
+                c.provider_id.push(c.provider_id[row].clone());
+                c.service_date.push(c.service_date[row]);
+                c.date_text.push(c.date_text[row]);
+                c.cpt_code.push(c.cpt_code[row]);
+                c.modifiers.push(c.modifiers[row]);
+                c.units.push(c.units[row]);
+                c.charge.push(c.charge[row]);
+                c.charge_text.push(c.charge_text[row]);
+                c.paid.push(c.paid[row]);
+                c.payer.push(c.payer[row]);
+                c.dx_codes.push(c.dx_codes[row].clone());
+                c.dx_pointers.push(c.dx_pointers[row]);
+                self.lines += 1;
+            }
+            5 if row > first => c.service_date[row] += 1,
+            _ => c.charge_text[row] = Some("N/A"),
+        }
     }
 
     fn note(
@@ -656,14 +787,40 @@ impl Gen {
     ) {
         let id = format!("N{:05}{:07}", self.chunk, self.next_note);
         self.next_note += 1;
+        let text = padded(&mut self.r, text);
         let n = &mut self.n;
         n.note_id.push(id);
         n.patient_id.push(p.id.clone());
         n.note_date.push(date);
+        n.date_text.push(None);
         n.note_type.push(ntype);
         n.claim_id.push(claim.map(str::to_string));
         n.provider_id.push(prov.to_string());
         n.text.push(text);
+        if self.bad_rate > 0.0 && self.bad.chance(self.bad_rate) {
+            self.spoil_note();
+        }
+    }
+
+    /// Makes the last note a bad row: a date that does not parse, a blank
+    /// text, or the note sent twice.
+    fn spoil_note(&mut self) {
+        let n = &mut self.n;
+        let row = n.note_id.len() - 1;
+        match self.bad.below(3) {
+            0 => n.date_text[row] = Some(*self.bad.pick(&["2026-06-31", "31/12/2025", "unknown"])),
+            1 => n.text[row] = "   ".to_string(),
+            _ => {
+                n.note_id.push(n.note_id[row].clone());
+                n.patient_id.push(n.patient_id[row].clone());
+                n.note_date.push(n.note_date[row]);
+                n.date_text.push(None);
+                n.note_type.push(n.note_type[row]);
+                n.claim_id.push(n.claim_id[row].clone());
+                n.provider_id.push(n.provider_id[row].clone());
+                n.text.push(n.text[row].clone());
+            }
+        }
     }
 
     /// A claim and its note; 8% of notes are exported without the claim_id
@@ -685,6 +842,15 @@ impl Gen {
         if x >= 3 {
             let link = if x < 11 { None } else { Some(id.as_str()) };
             self.note(p, date, ntype, text, link, prov);
+        }
+        if self.r.chance(0.15) {
+            // A second note of the visit (coordination, phone call, addendum):
+            // it documents none of the checks' facts.
+            let kind = *self
+                .r
+                .pick(&["care coordination", "telephone encounter", "addendum"]);
+            let body = format!("{}. Addendum to the visit of {}.", kind, us_date(date));
+            self.note(p, date, "addendum", body, Some(id.as_str()), prov);
         }
         true
     }
@@ -959,6 +1125,25 @@ impl Gen {
         let prov = p.pt.clone();
         let lines = self.therapy_lines();
         self.visit(p, d, &dx, lines, "daily note", text, &prov);
+    }
+
+    /// Primary-care follow-ups of a patient who never has an M62.81 or R53.1
+    /// claim, each with its note (no check reads them).
+    fn primary_care_visits(&mut self, p: &Patient) {
+        let dx = *self.r.pick(PRIMARY_DX);
+        let mut d = self.start_day();
+        let prov = p.md.clone();
+        for _ in 0..self.r.range(2, 6) {
+            let text = format!(
+                "Follow-up visit for chronic conditions. Reports feeling well overall. {}",
+                FILLER[self.r.below(FILLER.len() as u64) as usize]
+            );
+            let cpt = if self.r.chance(0.6) { "99213" } else { "99214" };
+            if !self.visit(p, d, dx, &[(cpt, 1, "")], "physician note", text, &prov) {
+                return;
+            }
+            d += self.r.range(30, 120) as i32;
+        }
     }
 
     /// M62.81 visits whose notes only have look-alikes (m6281-no-strength-exam).

@@ -70,6 +70,7 @@ fn generates_csv_and_parquet_that_validate() {
             seed: 42,
             format,
             out: dir.path().to_path_buf(),
+            bad_rate: 0.0,
         };
         let stats = generate(&opts).unwrap();
         assert_eq!(stats.lines, 3_000);
@@ -101,5 +102,71 @@ fn generates_csv_and_parquet_that_validate() {
             "{:?}",
             notes.rejects.head(Some(5))
         );
+    }
+}
+
+#[test]
+fn bad_rows_are_rejected_and_good_rows_kept() {
+    for format in [OutFormat::Csv, OutFormat::Parquet] {
+        let dir = tempfile::tempdir().unwrap();
+        let opts = GenOptions {
+            lines: 20_000,
+            seed: 5,
+            format,
+            out: dir.path().to_path_buf(),
+            bad_rate: 0.01,
+        };
+        let stats = generate(&opts).unwrap();
+        assert_eq!(stats.lines, 20_000);
+        let ext = format.ext();
+        let none = std::collections::BTreeMap::new();
+        let load = |kind, name: &str| {
+            crate::ingest::load(kind, &dir.path().join(format!("{name}.{ext}")), &none).unwrap()
+        };
+        let claims = load(crate::ingest::InputKind::Claims, "claims");
+        let notes = load(crate::ingest::InputKind::Notes, "notes");
+        // About 1% of rows (a disagreeing line rejects its whole claim).
+        let share = claims.rows_rejected() as f64 / claims.rows_read as f64;
+        assert!((0.006..0.03).contains(&share), "claims rejected: {share}");
+        let share = notes.rows_rejected() as f64 / notes.rows_read as f64;
+        assert!((0.004..0.02).contains(&share), "notes rejected: {share}");
+        let reasons: Vec<String> = claims
+            .rejects
+            .column("reason")
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .map(|r| r.unwrap().split(':').next().unwrap().to_string())
+            .collect();
+        for kind in [
+            "not an amount",
+            "not a date (expected YYYY-MM-DD or MM/DD/YYYY)",
+            "CPT/HCPCS code must be 5 letters or digits",
+            "diagnosis code of impossible shape",
+            "duplicate line",
+            "lines of this claim disagree on service_date",
+        ] {
+            assert!(
+                reasons.iter().any(|r| r == kind),
+                "no {kind:?} in {reasons:?}"
+            );
+        }
+        // The same seed without bad rows writes the same good rows.
+        let clean = tempfile::tempdir().unwrap();
+        generate(&GenOptions {
+            out: clean.path().to_path_buf(),
+            bad_rate: 0.0,
+            ..opts.clone()
+        })
+        .unwrap();
+        let good = crate::ingest::load(
+            crate::ingest::InputKind::Notes,
+            &clean.path().join(format!("notes.{ext}")),
+            &none,
+        )
+        .unwrap();
+        assert_eq!(good.rows_rejected(), 0);
+        assert!(good.rows_read <= notes.rows_read);
     }
 }

@@ -8,6 +8,7 @@
 
 pub mod mapping;
 pub mod parse;
+mod row_rules;
 pub mod sources;
 
 use std::collections::BTreeMap;
@@ -471,23 +472,10 @@ fn validate(kind: InputKind, raw: DataFrame) -> Result<(DataFrame, DataFrame)> {
         }
     }
     let checked = crate::timing::stage("    parse", || parse_in_groups(kind, raw, &parsed))?;
-    // The row-to-row rules below cost window passes over the whole input;
-    // one aggregation tells whether any of them can fire at all.
-    let checked = if crate::timing::stage("    consistent?", || consistent(kind, &checked))? {
-        checked
-    } else {
-        let lf = checked.lazy();
-        match kind {
-            InputKind::Claims => claim_consistency(lf)?,
-            InputKind::Notes => duplicate_rule(
-                lf,
-                &["note_id"],
-                "note_id",
-                "duplicate note_id: an earlier row has the same note",
-            )?,
-        }
-        .collect()?
-    };
+    let checked = crate::timing::stage("    row rules", || match kind {
+        InputKind::Claims => row_rules::claims(checked),
+        InputKind::Notes => row_rules::notes(checked),
+    })?;
     let bad = checked.column("__reason")?.is_not_null();
     if !bad.any() {
         // The usual case: no copy of the whole input to drop nothing.
@@ -661,180 +649,6 @@ fn per_distinct(
         eval.column("v")?.take(&rows)?,
         eval.column("b")?.take(&rows)?,
     )))
-}
-
-/// True when no row is rejected yet and no row-to-row rule can fire: note
-/// ids are unique; each claim's line numbers are distinct and its lines
-/// share one patient, date and diagnosis list. Then [`claim_consistency`]
-/// and the duplicate-note rule would mark nothing.
-fn consistent(kind: InputKind, df: &DataFrame) -> PolarsResult<bool> {
-    if df.column("__reason")?.null_count() != df.height() {
-        return Ok(false);
-    }
-    if kind == InputKind::Claims {
-        if let Some(ok) = consistent_in_order(df)? {
-            return Ok(ok);
-        }
-    }
-    if kind == InputKind::Notes && strictly_increasing(df.column("note_id")?.str()?) {
-        return Ok(true); // ids in increasing order are distinct: no hash set of every id
-    }
-    let one = |c: &str| col(c).n_unique().eq(lit(1u32));
-    let ok = match kind {
-        InputKind::Notes => df
-            .clone()
-            .lazy()
-            .select([col("note_id").n_unique().eq(len()).alias("ok")]),
-        InputKind::Claims => df
-            .clone()
-            .lazy()
-            .group_by([col("claim_id")])
-            .agg([col("line_number")
-                .n_unique()
-                .eq(len())
-                .and(one("patient_id"))
-                .and(one("service_date"))
-                .and(one("dx_codes"))
-                .alias("ok")])
-            .select([col("ok").all(true)]),
-    }
-    .collect()?;
-    Ok(ok.column("ok")?.bool()?.get(0).unwrap_or(true))
-}
-
-/// True when every value is present and greater than the one before.
-fn strictly_increasing(ca: &StringChunked) -> bool {
-    let mut prev: Option<&str> = None;
-    for v in ca.iter() {
-        match (prev, v) {
-            (_, None) => return false,
-            (Some(p), Some(v)) if v <= p => return false,
-            (_, v) => prev = v,
-        }
-    }
-    true
-}
-
-/// The same answer as [`consistent`] for claims, in one pass, when each
-/// claim's lines are next to each other (as exports write them): the lines
-/// of a run of one claim_id must share patient, date and diagnoses and have
-/// distinct line numbers, and no claim_id may come back after its run.
-/// None when the file is not laid out that way (then the aggregation decides).
-fn consistent_in_order(df: &DataFrame) -> PolarsResult<Option<bool>> {
-    let claim = df.column("claim_id")?.str()?.rechunk();
-    let patient = df.column("patient_id")?.str()?.rechunk();
-    let dx = df.column("dx_codes")?.str()?.rechunk();
-    let date = df.column("service_date")?.date()?.physical().rechunk();
-    let line = df.column("line_number")?.i32()?.rechunk();
-    let (claim, patient, dx) = (
-        claim.downcast_as_array(),
-        patient.downcast_as_array(),
-        dx.downcast_as_array(),
-    );
-    let (date, line) = (date.downcast_as_array(), line.downcast_as_array());
-    // While runs come in increasing claim_id order (as exports usually
-    // write them) a new run's id cannot have been seen: no set is needed.
-    // Once they stop increasing, every id so far goes into a set.
-    let mut seen: Option<PlHashSet<&str>> = None;
-    let mut lines: Vec<i32> = Vec::new();
-    let mut start = 0;
-    for i in 0..claim.len() {
-        let id = claim.get(i);
-        if i > 0 && id == claim.get(start) {
-            if patient.get(i) != patient.get(start)
-                || dx.get(i) != dx.get(start)
-                || date.get(i) != date.get(start)
-            {
-                return Ok(Some(false));
-            }
-        } else {
-            let Some(id) = id else { return Ok(None) };
-            let new_run = match (&mut seen, i > 0) {
-                (_, false) => true,
-                (None, true) if claim.get(start).is_some_and(|prev| id > prev) => true,
-                (None, true) => {
-                    let mut set: PlHashSet<&str> = (0..i).filter_map(|j| claim.get(j)).collect();
-                    let fresh = set.insert(id);
-                    seen = Some(set);
-                    fresh
-                }
-                (Some(set), true) => set.insert(id),
-            };
-            if !new_run {
-                return Ok(None); // a claim in several runs: let the aggregation decide
-            }
-            lines.clear();
-            start = i;
-        }
-        let Some(n) = line.get(i) else {
-            return Ok(None);
-        };
-        if lines.contains(&n) {
-            return Ok(Some(false));
-        }
-        lines.push(n);
-        if lines.len() > 64 {
-            return Ok(None);
-        }
-    }
-    Ok(Some(true))
-}
-
-/// Marks later duplicates of `keys` among rows not rejected yet.
-fn duplicate_rule(
-    lf: LazyFrame,
-    keys: &[&str],
-    column: &str,
-    reason: &str,
-) -> PolarsResult<LazyFrame> {
-    let ok = col("__reason").is_null();
-    let key_exprs: Vec<Expr> = keys.iter().map(|k| col(*k)).chain([ok.clone()]).collect();
-    let nth = int_range(lit(0), len(), 1, DataType::Int64).over(key_exprs)?;
-    let dup = ok.and(nth.gt(lit(0)));
-    Ok(lf.with_columns([
-        when(dup.clone())
-            .then(lit(column))
-            .otherwise(col("__column"))
-            .alias("__column"),
-        when(dup)
-            .then(lit(reason))
-            .otherwise(col("__reason"))
-            .alias("__reason"),
-    ]))
-}
-
-/// Claim-level rules: a repeated (claim_id, line_number) rejects the later
-/// line; lines of one claim that disagree on patient, date or diagnoses
-/// reject the whole claim, since no one can tell which line is right.
-fn claim_consistency(lf: LazyFrame) -> PolarsResult<LazyFrame> {
-    let lf = duplicate_rule(
-        lf,
-        &["claim_id", "line_number"],
-        "line_number",
-        "duplicate line: an earlier row has the same claim_id and line_number",
-    )?;
-    let ok = col("__reason").is_null();
-    let mut lf = lf.with_column(ok.clone().alias("__ok"));
-    for column in ["patient_id", "service_date", "dx_codes"] {
-        let distinct = col(column)
-            .filter(col("__ok"))
-            .n_unique()
-            .over([col("claim_id")])?;
-        let disagree = col("__ok").and(distinct.gt(lit(1)));
-        let reason =
-            format!("lines of this claim disagree on {column}: the whole claim is rejected");
-        lf = lf.with_columns([
-            when(disagree.clone())
-                .then(lit(column))
-                .otherwise(col("__column"))
-                .alias("__column"),
-            when(disagree)
-                .then(lit(reason))
-                .otherwise(col("__reason"))
-                .alias("__reason"),
-        ]);
-    }
-    Ok(lf.drop(cols(["__ok"])))
 }
 
 /// SHA-256 over the bytes of every file of the input, in read order. Text

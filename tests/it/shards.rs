@@ -84,6 +84,8 @@ fn sharded_runs_keep_rejects_in_file_and_row_order() {
         "7",
         "--format",
         "csv",
+        "--bad-rate",
+        "0",
         "--out",
         s(&data),
     ]);
