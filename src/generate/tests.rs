@@ -61,6 +61,27 @@ fn chunks_are_deterministic_and_exact() {
     }
 }
 
+/// Generates `opts` and loads both files as `run` does: (stats, claims, notes).
+fn generate_and_load(
+    opts: &GenOptions,
+) -> (
+    GenStats,
+    crate::ingest::LoadedInput,
+    crate::ingest::LoadedInput,
+) {
+    let stats = generate(opts).unwrap();
+    let ext = opts.format.ext();
+    let none = std::collections::BTreeMap::new();
+    let load = |kind, name: &str| {
+        crate::ingest::load(kind, &opts.out.join(format!("{name}.{ext}")), &none).unwrap()
+    };
+    (
+        stats,
+        load(crate::ingest::InputKind::Claims, "claims"),
+        load(crate::ingest::InputKind::Notes, "notes"),
+    )
+}
+
 #[test]
 fn generates_csv_and_parquet_that_validate() {
     for format in [OutFormat::Csv, OutFormat::Parquet] {
@@ -72,16 +93,8 @@ fn generates_csv_and_parquet_that_validate() {
             out: dir.path().to_path_buf(),
             bad_rate: 0.0,
         };
-        let stats = generate(&opts).unwrap();
+        let (stats, claims, notes) = generate_and_load(&opts);
         assert_eq!(stats.lines, 3_000);
-        let ext = format.ext();
-        let none = std::collections::BTreeMap::new();
-        let claims = crate::ingest::load(
-            crate::ingest::InputKind::Claims,
-            &dir.path().join(format!("claims.{ext}")),
-            &none,
-        )
-        .unwrap();
         assert_eq!(claims.rows_read, 3_000);
         assert_eq!(
             claims.rows_rejected(),
@@ -89,12 +102,6 @@ fn generates_csv_and_parquet_that_validate() {
             "{:?}",
             claims.rejects.head(Some(5))
         );
-        let notes = crate::ingest::load(
-            crate::ingest::InputKind::Notes,
-            &dir.path().join(format!("notes.{ext}")),
-            &none,
-        )
-        .unwrap();
         assert_eq!(notes.rows_read as u64, stats.notes);
         assert_eq!(
             notes.rows_rejected(),
@@ -116,15 +123,8 @@ fn bad_rows_are_rejected_and_good_rows_kept() {
             out: dir.path().to_path_buf(),
             bad_rate: 0.01,
         };
-        let stats = generate(&opts).unwrap();
+        let (stats, claims, notes) = generate_and_load(&opts);
         assert_eq!(stats.lines, 20_000);
-        let ext = format.ext();
-        let none = std::collections::BTreeMap::new();
-        let load = |kind, name: &str| {
-            crate::ingest::load(kind, &dir.path().join(format!("{name}.{ext}")), &none).unwrap()
-        };
-        let claims = load(crate::ingest::InputKind::Claims, "claims");
-        let notes = load(crate::ingest::InputKind::Notes, "notes");
         // About 1% of rows (a disagreeing line rejects its whole claim).
         let share = claims.rows_rejected() as f64 / claims.rows_read as f64;
         assert!((0.006..0.03).contains(&share), "claims rejected: {share}");
@@ -152,21 +152,14 @@ fn bad_rows_are_rejected_and_good_rows_kept() {
                 "no {kind:?} in {reasons:?}"
             );
         }
-        // The same seed without bad rows writes the same good rows.
+        // The same seed without bad rows: no rejects, the same notes less the bad ones' copies.
         let clean = tempfile::tempdir().unwrap();
-        generate(&GenOptions {
+        let (_, good_claims, good) = generate_and_load(&GenOptions {
             out: clean.path().to_path_buf(),
             bad_rate: 0.0,
             ..opts.clone()
-        })
-        .unwrap();
-        let good = crate::ingest::load(
-            crate::ingest::InputKind::Notes,
-            &clean.path().join(format!("notes.{ext}")),
-            &none,
-        )
-        .unwrap();
-        assert_eq!(good.rows_rejected(), 0);
+        });
+        assert_eq!(good_claims.rows_rejected() + good.rows_rejected(), 0);
         assert!(good.rows_read <= notes.rows_read);
     }
 }
