@@ -14,7 +14,7 @@ For each size (claim lines; notes in proportion) and format, on the same generat
    memory-mapped input files) are recorded, with the load average before each run.
 
 Tools: `floor` = `claims-audit validate` (read + parse + validate only), `floor-clean` = the
-same on the files generated with the same seed and no bad rows (bad rows must cost what they are),
+same on the same files less the rows claims-audit rejects (bad rows must cost what they are),
 `claims-audit` = `run` (the full audit with its report; the eight built-in checks, as the peers,
 without the custom SQL checks of queries/checks), `duckdb` = peers/duckdb_checks.py, `polars` =
 peers/polars_native.py (native Polars expressions: the honest peer), `polars-rowregex` =
@@ -36,7 +36,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 # A frozen copy of the binary can be benchmarked while the tree is rebuilt: CLAIMS_AUDIT_BIN.
-BIN = Path(os.environ.get("CLAIMS_AUDIT_BIN", ROOT / "target" / "release" / "claims-audit"))
+BIN = Path(os.environ.get("CLAIMS_AUDIT_BIN", Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
+                         / "release" / "claims-audit"))
 PY = sys.executable
 
 
@@ -103,6 +104,32 @@ def generate(size: int, fmt: str, data: Path, bad_rate: float) -> tuple[Path, Pa
         subprocess.run([str(BIN), "generate", "--lines", str(size), "--seed", "1", "--format", fmt,
                         "--bad-rate", f"{bad_rate:g}", "--out", str(d)], check=True)
     return claims, notes
+
+
+def without_bad_rows(claims: Path, notes: Path, fmt: str) -> tuple[Path, Path]:
+    """The same files, same types and writer settings, less the rows claims-audit rejects."""
+    import polars as pl
+    d = claims.parent.parent / f"{claims.parent.name}-rows-kept"
+    out = d / claims.name, d / notes.name
+    if all(p.exists() for p in out):
+        return out
+    d.mkdir(parents=True, exist_ok=True)
+    rejects = d / "rejects.csv"
+    subprocess.run([str(BIN), "validate", "--claims", str(claims), "--notes", str(notes), "--rejects", str(rejects)],
+                   check=True, stdout=subprocess.DEVNULL)
+    bad = pl.read_csv(rejects, schema_overrides={"file": pl.String, "row": pl.Int64})
+    for src, dst in zip((claims, notes), out):
+        rows = bad.filter(pl.col("file") == str(src))["row"]
+        if fmt == "parquet":
+            df = pl.read_parquet(src)
+        else:
+            df = pl.read_csv(src, infer_schema=False)
+        kept = df.with_row_index("__row", offset=1).filter(~pl.col("__row").is_in(rows.implode())).drop("__row")
+        if fmt == "parquet":
+            kept.write_parquet(dst, compression="zstd", row_group_size=256 * 1024)
+        else:
+            kept.write_csv(dst)
+    return out
 
 
 def agree(tools: list[str], claims: Path, notes: Path, tmp: Path) -> str:
@@ -192,7 +219,7 @@ def main() -> None:
     for size in a.sizes:
         for fmt in a.formats:
             claims, notes = generate(size, fmt, a.data, a.bad_rate)
-            clean = generate(size, fmt, a.data, 0.0) if "floor-clean" in a.tools else None
+            clean = without_bad_rows(claims, notes, fmt) if "floor-clean" in a.tools else None
             if not a.no_agree:
                 agree(a.tools, claims, notes, tmp)
             for run in range(a.runs):

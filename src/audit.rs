@@ -366,3 +366,7 @@ fn in_row_order(parts: Vec<DataFrame>, files: &[String]) -> PolarsResult<DataFra
         .collect()?;
     Ok(all)
 }
+
+#[cfg(test)]
+#[path = "audit_tests.rs"]
+mod tests;

@@ -5,7 +5,7 @@
     python3 benches/peers/duckdb_checks.py --claims claims.parquet --notes notes.parquet \
         --out findings.csv [--from 2026-01-01 --to 2026-06-30 | --period 2026-03] [--threads N]
 
-Output: check_id,claim_id (one row per finding, sorted), as polars_checks.py writes it.
+Output: check_id,claim_id (one row per finding, sorted), as polars_rowregex.py writes it.
 Inputs: CSV (read as text and parsed, like claims-audit does) or Parquet (native types kept),
 a file, a folder or a glob. Rows that cannot be used are dropped (claims-audit rejects them).
 

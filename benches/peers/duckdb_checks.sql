@@ -4,7 +4,7 @@
 --   macros parse_date(x), has_strength(t), has_distinction(t), has_etiology(t) (text rules),
 --   and substitutes :FROM / :TO (a DATE literal or NULL).
 -- Output: table findings(check_id, claim_id).
--- Readings of open spots are those of polars_checks.py (see its docstring).
+-- Readings of open spots are those of polars_rowregex.py (see its docstring).
 
 CREATE OR REPLACE MACRO norm_code(c) AS upper(replace(trim(c), '.', ''));
 CREATE OR REPLACE MACRO nonempty(c) AS (c IS NOT NULL AND trim(CAST(c AS VARCHAR)) <> '');

@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
-"""Independent reference implementation of the 8 checks of CHECKS.md, in Python Polars (lazy API).
+"""The 8 checks of CHECKS.md in Python Polars with PER-ROW PYTHON REGEX text rules (slow by design).
 
-Written from /work/shared/CHECKS.md and CONTRACT.md only (not from the Rust code), the way an
-analyst would write it: one lazy query per check, text rules as Python regexes applied to the note
-text. Used as a peer for benchmarks and to cross-check sample_data/expected_findings.csv.
+Written from /work/shared/CHECKS.md and CONTRACT.md only (not from the Rust code): one lazy query
+per check, text rules as Python regexes applied to each note (`map_elements`). An independent
+cross-check of sample_data/expected_findings.csv; not the benchmark's Polars peer, which is
+polars_native.py (native expressions; this one is 10-20x slower and written for independence,
+not speed). It does not drop bad rows as claims-audit rejects them (only unusable ones).
 
     pip install polars
-    python3 benches/peers/polars_checks.py --claims sample_data/claims.csv \
+    python3 benches/peers/polars_rowregex.py --claims sample_data/claims.csv \
         --notes sample_data/notes.csv --out findings.csv [--from 2026-01-01 --to 2026-06-30]
         [--period 2026-03] [--reference /work/shared/reference]
 
