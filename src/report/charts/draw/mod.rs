@@ -115,6 +115,15 @@ where
     Ok(body)
 }
 
+/// Odd shapes are hollow (a stroke scaled to the radius), even ones filled.
+fn marker_style(shape: usize, r: f64, color: RGBColor) -> ShapeStyle {
+    if shape % 2 == 1 {
+        color.stroke_width(((r / 2.5).round() as u32).max(1))
+    } else {
+        color.filled()
+    }
+}
+
 /// Draws markers for line series: filled and hollow circle, triangle, square, diamond.
 pub fn draw_markers<DB: DrawingBackend, X: Ranged<ValueType = f64>, Y: Ranged<ValueType = f64>>(
     chart: &mut ChartContext<DB, Cartesian2d<X, Y>>,
@@ -127,11 +136,7 @@ where
     DB::ErrorType: 'static,
 {
     let ri = r.round() as i32;
-    let style = if shape % 2 == 1 {
-        color.stroke_width(((r / 2.5).round() as u32).max(1))
-    } else {
-        color.filled()
-    };
+    let style = marker_style(shape, r, color);
     let at = points.iter().map(|p| EmptyElement::at(*p));
     match (shape / 2) % 4 {
         0 => chart.draw_series(at.map(|e| e + Circle::new((0, 0), ri, style)))?,
@@ -159,11 +164,7 @@ where
     DB::ErrorType: 'static,
 {
     let ri = r.round() as i32;
-    let style = if shape % 2 == 1 {
-        color.stroke_width(((r / 2.5).round() as u32).max(1))
-    } else {
-        color.filled()
-    };
+    let style = marker_style(shape, r, color);
     let e = EmptyElement::at(at);
     match (shape / 2) % 4 {
         0 => area.draw(&(e + Circle::new((0, 0), ri, style)))?,
