@@ -5,15 +5,23 @@ use anyhow::Result;
 use polars::prelude::*;
 
 use crate::checks::{self, CheckContext, CheckInfo};
-use crate::cli::common::InputArgs;
 use crate::config::Config;
 use crate::evidence;
-use crate::ingest::{self, InputKind, LoadedInput, Mapping};
+use crate::ingest::{self, InputFiles, InputKind, LoadedInput, Mapping, Shard};
 use crate::model::{AuditTables, Period};
 use crate::report::aggregates::ModelCounts;
-use crate::report::summary::{self, InputInfo};
-use crate::shard::Shard;
+use crate::report::summary::InputInfo;
 use crate::timing;
+
+/// What one audit is asked to do: the plain options the command line (and
+/// any other caller) builds, so the pipeline never depends on the CLI.
+#[derive(Clone, Copy)]
+pub struct AuditOptions<'a> {
+    pub inputs: &'a InputFiles,
+    pub config: &'a Config,
+    pub period: Period,
+    pub checks: &'a [CheckInfo],
+}
 
 /// Both inputs, validated.
 pub struct Inputs {
@@ -22,12 +30,12 @@ pub struct Inputs {
 }
 
 impl Inputs {
-    pub fn load(args: &InputArgs) -> Result<Inputs> {
+    pub fn load(args: &InputFiles) -> Result<Inputs> {
         Self::load_shard(args, None)
     }
 
     /// The rows of one shard's patients (see `shard`), or all rows.
-    pub fn load_shard(args: &InputArgs, shard: Option<&Shard>) -> Result<Inputs> {
+    pub fn load_shard(args: &InputFiles, shard: Option<&Shard>) -> Result<Inputs> {
         let mapping = Mapping::load(args.mapping.as_deref())?;
         let claims = timing::stage("load claims", || {
             ingest::load_shard(InputKind::Claims, &args.claims, &mapping.claims, shard)
@@ -186,15 +194,18 @@ impl Audited {
 /// Loads the inputs (one shard's rows, or all), builds the model, runs the
 /// checks and counts what the report needs; the model is freed on return.
 pub fn audit(
-    args: &InputArgs,
-    config: &Config,
-    period: Period,
-    checks: &[CheckInfo],
+    options: AuditOptions,
     shard: Option<&Shard>,
     mut stage: impl FnMut(&'static str, String),
 ) -> Result<Audited> {
+    let AuditOptions {
+        inputs: files,
+        config,
+        period,
+        checks,
+    } = options;
     stage("read", "reading and validating the inputs".into());
-    let mut inputs = Inputs::load_shard(args, shard)?;
+    let mut inputs = Inputs::load_shard(files, shard)?;
     stage(
         "evidence",
         format!("reading {} notes", inputs.notes.rows_used()),
@@ -236,7 +247,7 @@ pub fn audit(
         counts,
         claims_audited,
         audited_claims,
-        inputs: summary::inputs_info(&inputs, &tables)?,
+        inputs: inputs_info(&inputs, &tables)?,
         files: [&inputs.claims, &inputs.notes]
             .map(|i| i.files.iter().map(|f| f.display().to_string()).collect()),
         rejects: [inputs.claims.rejects, inputs.notes.rejects],
@@ -315,6 +326,40 @@ pub fn audited_claims(audited_visits: LazyFrame) -> PolarsResult<DataFrame> {
         ])
         .sort(["claim_id"], Default::default())
         .collect()
+}
+
+/// One input's entry in summary.json's `inputs`.
+pub fn input_info(input: &LoadedInput) -> InputInfo {
+    InputInfo {
+        name: input.kind.name(),
+        path: input.path.display().to_string(),
+        files: input.files.len(),
+        sha256: input.sha256.clone(),
+        rows_read: input.rows_read,
+        rows_used: input.rows_used(),
+        rows_rejected: input.rows_rejected(),
+        unmatched_claim_id: None,
+    }
+}
+
+/// Both inputs' entries; the notes' one counts notes whose claim_id matches no claim.
+fn inputs_info(inputs: &Inputs, tables: &AuditTables) -> Result<Vec<InputInfo>> {
+    // A note's claim key is set only when its claim_id names a usable claim.
+    let unmatched = tables
+        .note_facts
+        .clone()
+        .lazy()
+        .filter(col("claim_id").is_not_null().and(col("__claim").is_null()))
+        .select([len()])
+        .collect()?
+        .column("len")?
+        .cast(&DataType::UInt64)?
+        .u64()?
+        .get(0)
+        .unwrap_or(0) as usize;
+    let mut notes = input_info(&inputs.notes);
+    notes.unmatched_claim_id = Some(unmatched);
+    Ok(vec![input_info(&inputs.claims), notes])
 }
 
 /// (note_id, claim_id, `shard`) of the notes whose claim_id names no usable claim.

@@ -16,7 +16,7 @@ fn skipping_notes_of_other_patients_changes_no_finding_or_count() {
         bad_rate: 0.01,
     })
     .unwrap();
-    let args = InputArgs {
+    let args = InputFiles {
         claims: dir.path().join("claims.csv"),
         notes: dir.path().join("notes.csv"),
         mapping: None,

@@ -16,8 +16,8 @@
 use anyhow::Result;
 use polars::prelude::*;
 
-use crate::cli::common::InputArgs;
-use crate::ingest::{InputKind, Mapping, sources};
+pub use crate::ingest::patient_range::{Shard, patient_text};
+use crate::ingest::{InputFiles, InputKind, Mapping, sources};
 use crate::input_error;
 
 /// Why an export cannot be sharded: a claim or note ties two shards together.
@@ -62,7 +62,7 @@ const NOTE_BYTES: u64 = 350;
 /// at most half the memory available now; 1 (one pass) for most exports.
 /// Rows are counted from Parquet and IPC metadata and estimated from the
 /// size of text files; without /proc/meminfo, one pass.
-pub fn auto_count(inputs: &InputArgs) -> Result<usize> {
+pub fn auto_count(inputs: &InputFiles) -> Result<usize> {
     let Some(available) = available_memory() else {
         return Ok(1);
     };
@@ -116,51 +116,11 @@ fn estimated_rows(path: &std::path::Path, bytes_per_row: u64) -> Result<u64> {
     Ok(rows)
 }
 
-/// One group of patients: ids from `from` (inclusive) until `until`
-/// (exclusive). Rows without a patient id (rejected anyway) go to the first.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Shard {
-    pub index: usize,
-    pub count: usize,
-    pub from: Option<String>,
-    pub until: Option<String>,
-}
-
-impl Shard {
-    /// True for the rows of this shard; `patient` is [`patient_text`].
-    pub fn keeps(&self, patient: Expr) -> Expr {
-        let mut keep = lit(true);
-        if let Some(from) = &self.from {
-            keep = keep.and(patient.clone().gt_eq(lit(from.as_str())));
-        }
-        if let Some(until) = &self.until {
-            keep = keep.and(patient.clone().lt(lit(until.as_str())));
-        }
-        let keep = keep.fill_null(lit(false));
-        if self.index == 0 {
-            keep.or(patient.is_null())
-        } else {
-            keep
-        }
-    }
-}
-
-/// A patient id column as ingest reads it: text, trimmed, null when blank.
-pub fn patient_text(c: Expr) -> Expr {
-    let t = c
-        .cast(DataType::String)
-        .str()
-        .strip_chars(lit(LiteralValue::untyped_null()));
-    when(t.clone().eq(lit("")))
-        .then(lit(LiteralValue::untyped_null()).cast(DataType::String))
-        .otherwise(t)
-}
-
 /// Splits the patients of both inputs into at most `count` shards of about
 /// equal weight (claim lines plus notes), after checking that no claim and
 /// no note id ties two shards together (notes naming a claim are checked
 /// after the run, by [`check_note_links`]). One shard when `count` is 1.
-pub fn plan(inputs: &InputArgs, count: usize) -> Result<Vec<Shard>> {
+pub fn plan(inputs: &InputFiles, count: usize) -> Result<Vec<Shard>> {
     if count <= 1 {
         return Ok(vec![Shard {
             index: 0,
@@ -244,7 +204,7 @@ pub fn plan(inputs: &InputArgs, count: usize) -> Result<Vec<Shard>> {
 /// would have linked them). `unmatched` holds (note_id, claim_id, note's
 /// shard); usually empty, and then nothing is read.
 pub fn check_note_links(
-    inputs: &InputArgs,
+    inputs: &InputFiles,
     shards: &[Shard],
     unmatched: &[(String, String, usize)],
 ) -> Result<()> {

@@ -371,7 +371,7 @@ mod tests {
     #[test]
     fn empty_model_has_the_schema_of_a_real_audit() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data");
-        let inputs = crate::audit::Inputs::load(&crate::cli::common::InputArgs {
+        let inputs = crate::audit::Inputs::load(&crate::ingest::InputFiles {
             claims: dir.join("claims.csv"),
             notes: dir.join("notes.csv"),
             mapping: None,

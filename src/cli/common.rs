@@ -6,6 +6,7 @@ use anyhow::Result;
 use chrono::{Datelike, NaiveDate};
 use clap::Args;
 
+use crate::ingest::InputFiles;
 use crate::input_error;
 use crate::model::Period;
 
@@ -23,6 +24,17 @@ pub struct InputArgs {
     /// (sections [claims] and [notes], `contract_name = "Export Name"`).
     #[arg(long, value_name = "FILE")]
     pub mapping: Option<PathBuf>,
+}
+
+impl InputArgs {
+    /// The files the audit reads.
+    pub fn files(&self) -> InputFiles {
+        InputFiles {
+            claims: self.claims.clone(),
+            notes: self.notes.clone(),
+            mapping: self.mapping.clone(),
+        }
+    }
 }
 
 /// Which claims are audited. Notes and earlier claims always serve as history.

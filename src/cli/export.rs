@@ -54,7 +54,7 @@ pub fn run(args: ExportArgs) -> Result<i32> {
     let period = args.period.period()?;
     let mut checks = registry();
     checks.extend(custom::load(args.checks_dir.as_deref(), &checks)?);
-    let inputs = Inputs::load(&args.inputs)?;
+    let inputs = Inputs::load(&args.inputs.files())?;
     let model = audit::build_tables(&inputs, &config, period)?;
     let findings = audit::run_checks(&model, &config, &checks)?;
 

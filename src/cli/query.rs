@@ -150,7 +150,7 @@ pub fn run(args: QueryArgs) -> Result<i32> {
         if need_findings {
             checks.extend(custom::load(args.checks_dir.as_deref(), &checks)?);
         }
-        let inputs = Inputs::load(&InputArgs {
+        let inputs = Inputs::load(&crate::ingest::InputFiles {
             claims: claims.clone(),
             notes: notes.clone(),
             mapping: args.mapping.clone(),

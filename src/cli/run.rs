@@ -21,7 +21,7 @@ use rayon::prelude::*;
 
 use super::common::{InputArgs, PeriodArgs};
 use super::progress::Progress;
-use crate::audit;
+use crate::audit::{self, AuditOptions};
 use crate::checks::{Severity, custom, registry};
 use crate::config::Config;
 use crate::error::exit;
@@ -81,12 +81,10 @@ pub struct RunArgs {
 /// Plans `count` shards, audits each and merges them (one pass when `count` is 1).
 fn audit_in_shards(
     args: &RunArgs,
-    config: &Config,
-    period: crate::model::Period,
-    checks: &[crate::checks::CheckInfo],
+    options: AuditOptions,
     count: usize,
 ) -> Result<(audit::Audited, Progress)> {
-    let shards = crate::shard::plan(&args.inputs, count)?;
+    let shards = crate::shard::plan(options.inputs, count)?;
     let mut progress = Progress::new(args.quiet, 3 * shards.len() as u64 + 1);
     let mut parts = Vec::with_capacity(shards.len());
     for shard in &shards {
@@ -96,21 +94,16 @@ fn audit_in_shards(
             String::new()
         };
         let sharded = (shards.len() > 1).then_some(shard);
-        parts.push(audit::audit(
-            &args.inputs,
-            config,
-            period,
-            checks,
-            sharded,
-            |name, message| progress.stage(name, format!("{of}{message}")),
-        )?);
+        parts.push(audit::audit(options, sharded, |name, message| {
+            progress.stage(name, format!("{of}{message}"))
+        })?);
     }
     let audited = if parts.len() == 1 {
         parts.pop().expect("one part")
     } else {
         crate::timing::stage("merge shards", || audit::merge(parts))?
     };
-    crate::shard::check_note_links(&args.inputs, &shards, &audited.unmatched_notes)?;
+    crate::shard::check_note_links(options.inputs, &shards, &audited.unmatched_notes)?;
     Ok((audited, progress))
 }
 
@@ -135,18 +128,24 @@ pub fn run(args: RunArgs) -> Result<i32> {
         .unwrap_or_else(|| output::default_out(args.period.folder_label()));
     let mut checks = registry();
     checks.extend(custom::load(args.checks_dir.as_deref(), &checks)?);
+    let files = args.inputs.files();
+    let options = AuditOptions {
+        inputs: &files,
+        config: &config,
+        period,
+        checks: &checks,
+    };
     let count = match args.shards {
         ShardCount::Fixed(n) => n,
-        ShardCount::Auto => crate::shard::auto_count(&args.inputs)?,
+        ShardCount::Auto => crate::shard::auto_count(&files)?,
     };
-    let (mut audited, mut progress) = match audit_in_shards(&args, &config, period, &checks, count)
-    {
+    let (mut audited, mut progress) = match audit_in_shards(&args, options, count) {
         // auto never refuses: an export that cannot be sharded is audited in one pass.
         Err(e) if e.is::<Tie>() && args.shards == ShardCount::Auto => {
             if !args.quiet {
                 eprintln!("claims-audit: {e}: auditing in one pass");
             }
-            audit_in_shards(&args, &config, period, &checks, 1)?
+            audit_in_shards(&args, options, 1)?
         }
         Err(e) if e.is::<Tie>() => input_error!("{e}"),
         other => other?,

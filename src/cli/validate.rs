@@ -26,7 +26,7 @@ pub struct ValidateArgs {
 }
 
 pub fn run(args: ValidateArgs) -> Result<i32> {
-    let inputs = Inputs::load(&args.inputs)?;
+    let inputs = Inputs::load(&args.inputs.files())?;
     for input in [&inputs.claims, &inputs.notes] {
         println!(
             "{}: {} file(s), {} rows read, {} used, {} rejected (sha256 {})",

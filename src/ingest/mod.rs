@@ -8,6 +8,7 @@
 
 pub mod mapping;
 pub mod parse;
+pub mod patient_range;
 mod row_rules;
 pub mod sources;
 
@@ -21,9 +22,21 @@ use sha2::{Digest, Sha256};
 
 use crate::input_error;
 use crate::model::{CLAIM_COLUMNS, ColumnSpec, DX_COLUMNS, Kind, NOTE_COLUMNS};
-use crate::shard::Shard;
 pub use mapping::Mapping;
+pub use patient_range::Shard;
 use sources::{Format, read_error};
+
+/// Where the exports are and how their columns are named: what the audit
+/// needs from whoever calls it (the command line, a test, a partition job).
+#[derive(Debug, Clone)]
+pub struct InputFiles {
+    /// Claims export: a file, a folder of parts or a glob.
+    pub claims: PathBuf,
+    /// Clinical-notes export (same forms as `claims`).
+    pub notes: PathBuf,
+    /// TOML file renaming the exports' columns to the contract's names.
+    pub mapping: Option<PathBuf>,
+}
 
 /// Which export a file is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -263,7 +276,7 @@ fn read_raw(
     }
     if let (Some(shard), Some(patient)) = (shard, find(Mapping::source_name(mapping, "patient_id")))
     {
-        lf = lf.filter(shard.keeps(crate::shard::patient_text(col(patient.as_str()))));
+        lf = lf.filter(shard.keeps(patient_range::patient_text(col(patient.as_str()))));
     }
     let mut df = match lf.select(exprs).collect() {
         Ok(df) => df,

@@ -12,7 +12,6 @@ use super::aggregates::Aggregates;
 use crate::checks::CheckInfo;
 use crate::config::Config;
 use crate::evidence::FACT_COLUMNS;
-use crate::ingest::LoadedInput;
 use crate::model::Period;
 
 #[derive(Serialize)]
@@ -326,42 +325,6 @@ pub fn check_totals(
         entry.amount_at_risk = c.get(i).unwrap_or(0) as f64 / 100.0;
     }
     Ok(out)
-}
-
-pub fn input_info(input: &LoadedInput) -> InputInfo {
-    InputInfo {
-        name: input.kind.name(),
-        path: input.path.display().to_string(),
-        files: input.files.len(),
-        sha256: input.sha256.clone(),
-        rows_read: input.rows_read,
-        rows_used: input.rows_used(),
-        rows_rejected: input.rows_rejected(),
-        unmatched_claim_id: None,
-    }
-}
-
-/// Both inputs' entries; the notes' one counts notes whose claim_id matches no claim.
-pub fn inputs_info(
-    inputs: &crate::audit::Inputs,
-    tables: &crate::model::AuditTables,
-) -> Result<Vec<InputInfo>> {
-    // A note's claim key is set only when its claim_id names a usable claim.
-    let unmatched = tables
-        .note_facts
-        .clone()
-        .lazy()
-        .filter(col("claim_id").is_not_null().and(col("__claim").is_null()))
-        .select([len()])
-        .collect()?
-        .column("len")?
-        .cast(&DataType::UInt64)?
-        .u64()?
-        .get(0)
-        .unwrap_or(0) as usize;
-    let mut notes = input_info(&inputs.notes);
-    notes.unmatched_claim_id = Some(unmatched);
-    Ok(vec![input_info(&inputs.claims), notes])
 }
 
 pub fn period_info(period: &Period) -> PeriodInfo {
