@@ -29,7 +29,7 @@ use anyhow::Result;
 use clap::Args;
 use polars::prelude::*;
 
-use super::common::{InputArgs, PeriodArgs};
+use super::common::PeriodArgs;
 use crate::audit::{self, Inputs};
 use crate::checks::{custom, registry};
 use crate::config::Config;

@@ -12,10 +12,11 @@
 //! writes the run folder atomically. Exit 1 when `--fail-on` is given and a
 //! finding of that severity or higher exists.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 use clap::Args;
+use sha2::Digest;
 
 use rayon::prelude::*;
 
@@ -28,6 +29,7 @@ use crate::error::exit;
 use crate::history::trend;
 use crate::input_error;
 use crate::report::output::{self, FileWriter};
+use crate::report::sections::sample::SampleSection;
 use crate::report::{MinCell, aggregates, charts, html, pseudonym, summary};
 use crate::sampling::run_folder::AUDITED_CLAIMS_FILE;
 use crate::shard::{ShardCount, Tie};
@@ -76,6 +78,12 @@ pub struct RunArgs {
     /// "Month over month").
     #[arg(long, value_name = "DIR")]
     pub history: Option<PathBuf>,
+    /// A sample folder (written by `claims-audit sample`) to show in
+    /// report.html's "Sample and extrapolation" section; it is copied into
+    /// the run folder. Sample folders already in the folder --out replaces
+    /// are kept and shown without it. Repeatable.
+    #[arg(long, value_name = "DIR")]
+    pub sample: Vec<PathBuf>,
 }
 
 /// Plans `count` shards, audits each and merges them (one pass when `count` is 1).
@@ -105,6 +113,73 @@ fn audit_in_shards(
     };
     crate::shard::check_note_links(options.inputs, &shards, &audited.unmatched_notes)?;
     Ok((audited, progress))
+}
+
+/// Folders names the run folder's own files use: a sample folder may not take them.
+const RUN_FOLDER_NAMES: [&str; 7] = [
+    "charts",
+    "findings.csv",
+    "findings.parquet",
+    "summary.json",
+    "rejects.csv",
+    "report.html",
+    AUDITED_CLAIMS_FILE,
+];
+
+/// The sample folders report.html shows, by name: each `--sample DIR`, and
+/// every folder holding a sample.json in the run folder `out` replaces (a
+/// re-run keeps the reviewers' work and shows its extrapolation).
+fn sample_sections(
+    given: &[PathBuf],
+    out: &Path,
+    summary_json: &str,
+) -> Result<Vec<SampleSection>> {
+    let mut dirs: Vec<PathBuf> = given.to_vec();
+    for dir in &dirs {
+        if !dir.join("sample.json").is_file() {
+            input_error!(
+                "--sample {}: not a sample folder (no sample.json)",
+                dir.display()
+            );
+        }
+    }
+    if let Ok(entries) = std::fs::read_dir(out) {
+        let mut found: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|d| d.join("sample.json").is_file())
+            .collect();
+        found.sort();
+        dirs.extend(found);
+    }
+    let sha = format!("{:x}", sha2::Sha256::digest(summary_json.as_bytes()));
+    let mut sections: Vec<SampleSection> = Vec::new();
+    for dir in dirs {
+        let same = |s: &SampleSection| {
+            std::fs::canonicalize(&s.source).ok() == std::fs::canonicalize(&dir).ok()
+        };
+        if sections.iter().any(same) {
+            continue;
+        }
+        let section = SampleSection::load(&dir, &sha)?;
+        if RUN_FOLDER_NAMES.contains(&section.name.as_str()) || section.name.starts_with('.') {
+            input_error!(
+                "--sample {}: a sample folder may not be named {:?} in the run folder; rename it",
+                dir.display(),
+                section.name
+            );
+        }
+        if let Some(other) = sections.iter().find(|s| s.name == section.name) {
+            input_error!(
+                "--sample {}: two sample folders named {:?} ({} too); rename one",
+                dir.display(),
+                section.name,
+                other.source.display()
+            );
+        }
+        sections.push(section);
+    }
+    sections.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(sections)
 }
 
 pub fn run(args: RunArgs) -> Result<i32> {
@@ -197,6 +272,7 @@ pub fn run(args: RunArgs) -> Result<i32> {
         summary_json = serde_json::to_string_pretty(&summary)? + "\n";
         progress.lap("trend");
     }
+    let samples = sample_sections(&args.sample, &out, &summary_json)?;
     let ran_at = chrono::Local::now().format("%Y-%m-%d %H:%M %Z").to_string();
     let charts: Vec<(charts::Chart, String)> = charts::build(
         &aggs,
@@ -205,6 +281,9 @@ pub fn run(args: RunArgs) -> Result<i32> {
         summary.trend.as_ref(),
         min_cell,
     )
+    .into_iter()
+    .chain(samples.iter().filter_map(|s| s.chart(min_cell)))
+    .collect::<Vec<_>>()
     .into_par_iter()
     .map(|c| {
         let svg = c.svg()?;
@@ -224,11 +303,12 @@ pub fn run(args: RunArgs) -> Result<i32> {
         rejects: &reject_groups,
         ran_at: &ran_at,
         min_cell,
+        samples: &samples,
     })?;
     let rejects = audited.all_rejects()?;
     progress.lap("html");
 
-    let writers: Vec<FileWriter> = vec![
+    let mut writers: Vec<FileWriter> = vec![
         Box::new(|dir| output::write_csv(&findings, &dir.join("findings.csv"))),
         Box::new(|dir| output::write_parquet(&findings, &dir.join("findings.parquet"))),
         Box::new(|dir| output::write_text(&summary_json, &dir.join("summary.json"))),
@@ -244,6 +324,11 @@ pub fn run(args: RunArgs) -> Result<i32> {
             })
         }),
     ];
+    for s in &samples {
+        writers.push(Box::new(|dir| {
+            output::copy_folder(&s.source, &dir.join(&s.name))
+        }));
+    }
     output::write_run_folder(&out, writers)?;
     progress.lap("files and png");
     progress.finish();

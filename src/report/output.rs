@@ -314,6 +314,26 @@ pub fn write_text(text: &str, path: &Path) -> Result<()> {
         .with_context(|| format!("{}: cannot write", path.display()))
 }
 
+/// Copies a folder (files and subfolders) to `to`, readable by the owner
+/// only like every file of the run folder.
+pub fn copy_folder(from: &Path, to: &Path) -> Result<()> {
+    create_private_dir(to)?;
+    let entries = fs::read_dir(from).with_context(|| format!("{}: cannot read", from.display()))?;
+    for entry in entries {
+        let entry = entry.with_context(|| format!("{}: cannot read", from.display()))?;
+        let (path, target) = (entry.path(), to.join(entry.file_name()));
+        if path.is_dir() {
+            copy_folder(&path, &target)?;
+        } else {
+            let mut source = fs::File::open(&path)
+                .with_context(|| format!("{}: cannot read", path.display()))?;
+            std::io::copy(&mut source, &mut create_private_file(&target)?)
+                .with_context(|| format!("{}: cannot write", target.display()))?;
+        }
+    }
+    Ok(())
+}
+
 /// The default run folder: `reports/<period>` or `reports/<today>`.
 pub fn default_out(period_label: Option<String>) -> PathBuf {
     let name = period_label.unwrap_or_else(|| chrono::Local::now().format("%Y-%m-%d").to_string());

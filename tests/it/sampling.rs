@@ -591,3 +591,132 @@ fn sharded_runs_keep_the_same_audited_claims() {
     let b = draw(&sharded, &tmp.path().join("b"), &opts);
     assert_eq!(read(&a.join("sample.csv")), read(&b.join("sample.csv")));
 }
+
+/// `$1,234.50`, as report.html prints an amount.
+fn page_money(v: f64) -> String {
+    let cents = (v * 100.0).round() as i64;
+    let (d, c) = (cents.abs() / 100, cents.abs() % 100);
+    let mut digits = d.to_string();
+    let mut grouped = String::new();
+    while digits.len() > 3 {
+        let tail = digits.split_off(digits.len() - 3);
+        grouped = format!(",{tail}{grouped}");
+    }
+    format!(
+        "{}${digits}{grouped}.{c:02}",
+        if cents < 0 { "-" } else { "" }
+    )
+}
+
+/// A sample folder in the run folder survives a re-run and shows in
+/// report.html: its design before review; after `extrapolate`, the estimate,
+/// the interval and the overpayment chart per stratum. summary.json does not
+/// change, so the sample still belongs to the run. A sample of another run,
+/// given with --sample, is kept but its numbers are not shown.
+#[test]
+fn report_shows_the_sample_and_its_extrapolation_and_reruns_keep_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let audit_into =
+        |out: &Path, extra: &[&str]| audit(&sample("claims.csv"), &sample("notes.csv"), out, extra);
+    let out = tmp.path().join("run");
+    audit_into(&out, &[]);
+    let summary = read(&out.join("summary.json"));
+    let dir = draw(
+        &out,
+        &out.join("review"),
+        &[
+            "--frame",
+            "audited",
+            "--size",
+            "12",
+            "--seed",
+            "7",
+            "--strata",
+            "amount:150",
+        ],
+    );
+
+    audit_into(&out, &[]);
+    assert_eq!(
+        read(&out.join("summary.json")),
+        summary,
+        "a sample changes no summary byte"
+    );
+    let html = read(&out.join("report.html"));
+    assert!(
+        html.contains("href=\"#sample\""),
+        "table of contents names the section"
+    );
+    assert!(html.contains("<h3>Sample <code>review</code></h3>"));
+    assert!(html.contains("Not extrapolated yet"));
+
+    // Reviewers find half of every amount paid correct.
+    review(&out.join("review/sample.csv"), |r| {
+        format!("{:.2}", cents(&r["amount_paid"]) as f64 / 200.0)
+    });
+    let reviewed = read(&out.join("review/sample.csv"));
+    let o = run(&["extrapolate", s(&dir), "--quiet"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let e = json(&dir.join("extrapolation.json"));
+
+    audit_into(&out, &[]);
+    assert_eq!(
+        read(&out.join("review/sample.csv")),
+        reviewed,
+        "the reviewed worksheet is kept"
+    );
+    let html = read(&out.join("report.html"));
+    assert!(!html.contains("Not extrapolated yet"));
+    for key in ["point_estimate", "lower_limit", "upper_limit"] {
+        let v = page_money(e[key].as_f64().unwrap());
+        assert!(html.contains(&v), "{key} {v} on the page");
+    }
+    for stratum in e["strata"].as_array().unwrap() {
+        let v = page_money(stratum["point_estimate"].as_f64().unwrap());
+        assert!(html.contains(&v), "stratum estimate {v} on the page");
+    }
+    assert!(html.contains("id=\"chart-sample-overpayment-review\""));
+    for ext in ["svg", "png"] {
+        assert!(
+            out.join(format!("charts/sample-overpayment-review.{ext}"))
+                .is_file()
+        );
+    }
+
+    // Another run's sample, given: copied in, named, not shown.
+    let other = tmp.path().join("other");
+    audit_into(&other, &["--from", "2026-01-01"]);
+    let foreign = draw(
+        &other,
+        &tmp.path().join("foreign"),
+        &["--size", "3", "--seed", "1"],
+    );
+    audit_into(&out, &["--sample", s(&foreign)]);
+    let html = read(&out.join("report.html"));
+    assert!(html.contains("<h3>Sample <code>foreign</code></h3>"));
+    assert!(html.contains("Drawn from another run"));
+    assert_eq!(
+        read(&out.join("foreign/sample.csv")),
+        read(&foreign.join("sample.csv"))
+    );
+    assert!(
+        html.contains("id=\"chart-sample-overpayment-review\""),
+        "the run's own sample still shown"
+    );
+
+    // A folder that is not a sample is refused with one line.
+    let o = run(&[
+        "run",
+        "--claims",
+        s(&sample("claims.csv")),
+        "--notes",
+        s(&sample("notes.csv")),
+        "--out",
+        s(&tmp.path().join("x")),
+        "--sample",
+        s(tmp.path()),
+        "--quiet",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("not a sample folder"), "{}", stderr(&o));
+}

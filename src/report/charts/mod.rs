@@ -29,6 +29,7 @@ pub mod findings_by_month;
 pub mod payers;
 pub mod provider_m6281_share;
 pub mod reassessment_cadence;
+pub mod sample_overpayment;
 pub mod style;
 pub mod top_providers;
 pub mod trend_findings_by_check;

@@ -121,6 +121,7 @@ pub fn chart(aggs: &Aggregates, mc: MinCell) -> Chart {
                     limit_label: format!("limit: {} days", aggs.max_days),
                 },
             ],
+            y_desc: "M62.81 visits".into(),
         }),
     }
 }

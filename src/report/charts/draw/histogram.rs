@@ -26,6 +26,8 @@ pub struct Histogram {
 #[derive(Clone)]
 pub struct HistSpec {
     pub panels: Vec<Histogram>,
+    /// What the bars count (the first panel's y axis).
+    pub y_desc: String,
 }
 
 pub fn draw_histograms<DB: DrawingBackend>(
@@ -46,7 +48,7 @@ where
         } else {
             (rest.clone(), rest.clone())
         };
-        draw_histogram(&this, sc, h, mc, p == 0)?;
+        draw_histogram(&this, sc, h, mc, (p == 0).then_some(spec.y_desc.as_str()))?;
         rest = next;
     }
     Ok(())
@@ -57,7 +59,7 @@ pub fn draw_histogram<DB: DrawingBackend>(
     sc: Sc,
     h: &Histogram,
     mc: MinCell,
-    y_desc: bool,
+    y_desc: Option<&str>,
 ) -> Result<()>
 where
     DB::ErrorType: 'static,
@@ -76,7 +78,7 @@ where
         .margin_right(sc.u(14.0))
         .margin_top(sc.u(22.0))
         .x_label_area_size(sc.u(48.0))
-        .y_label_area_size(sc.u(if y_desc { 60.0 } else { 44.0 }))
+        .y_label_area_size(sc.u(if y_desc.is_some() { 60.0 } else { 44.0 }))
         .build_cartesian_2d(segments(n).into_segmented(), 0f64..ymax)?;
     let step = n.div_ceil(12).max(1);
     let labels = h.labels.clone();
@@ -104,8 +106,8 @@ where
         .bold_line_style(GRID.stroke_width(sc.u(1.0).max(1)))
         .light_line_style(TRANSPARENT)
         .axis_style(AXIS.stroke_width(sc.u(1.0).max(1)));
-    if y_desc {
-        mesh.y_desc("M62.81 visits");
+    if let Some(desc) = y_desc {
+        mesh.y_desc(desc);
     }
     mesh.draw()?;
     let (pw, _) = chart.plotting_area().dim_in_pixel();
