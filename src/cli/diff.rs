@@ -17,9 +17,9 @@ use clap::Args;
 
 use crate::error::exit;
 use crate::history::diff;
-use crate::history::run_folder::RunFolder;
 use crate::input_error;
-use crate::report::output;
+use crate::output;
+use crate::run_folder::RunFolder;
 
 #[derive(Debug, Args)]
 pub struct DiffArgs {
@@ -56,7 +56,7 @@ pub fn run(args: DiffArgs) -> Result<i32> {
             args.new.display()
         );
     }
-    let rows = diff::compare(old.findings()?, new.findings()?);
+    let rows = diff::compare(old.findings_csv()?, new.findings_csv()?);
     let (counts, _) = diff::counts(rows.clone())?;
     if let Some(out) = &args.out {
         let df = diff::sorted(rows).collect()?;

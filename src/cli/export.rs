@@ -23,7 +23,7 @@ use crate::checks::{custom, registry};
 use crate::config::Config;
 use crate::error::exit;
 use crate::input_error;
-use crate::report::output::{self, FileWriter};
+use crate::output::{self, FileWriter};
 use crate::sql;
 
 #[derive(Debug, Args)]

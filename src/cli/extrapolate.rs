@@ -15,7 +15,7 @@ use anyhow::Result;
 use clap::Args;
 
 use crate::error::exit;
-use crate::report::output;
+use crate::output;
 use crate::sampling::extrapolation::{self, enclosing_run};
 use crate::sampling::record::SampleRecord;
 use crate::sampling::worksheet;

@@ -35,7 +35,7 @@ use crate::checks::{custom, registry};
 use crate::config::Config;
 use crate::error::{InputError, exit};
 use crate::input_error;
-use crate::report::output::create_private_file;
+use crate::output::create_private_file;
 use crate::sql;
 
 #[derive(Debug, Args)]

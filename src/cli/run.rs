@@ -28,10 +28,10 @@ use crate::config::Config;
 use crate::error::exit;
 use crate::history::trend;
 use crate::input_error;
-use crate::report::output::{self, FileWriter};
+use crate::output::{self, FileWriter};
 use crate::report::sections::sample::SampleSection;
 use crate::report::{MinCell, aggregates, charts, html, pseudonym, summary};
-use crate::sampling::run_folder::AUDITED_CLAIMS_FILE;
+use crate::run_folder::AUDITED_CLAIMS_FILE;
 use crate::shard::{ShardCount, Tie};
 
 #[derive(Debug, Args)]

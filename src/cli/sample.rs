@@ -17,7 +17,8 @@ use anyhow::Result;
 use clap::Args;
 
 use crate::error::exit;
-use crate::sampling::{self, SampleOptions, run_folder::RunFolder};
+use crate::run_folder::RunFolder;
+use crate::sampling::{self, SampleOptions};
 
 #[derive(Debug, Args)]
 pub struct SampleArgs {
@@ -56,7 +57,7 @@ pub struct SampleArgs {
 }
 
 pub fn run(args: SampleArgs) -> Result<i32> {
-    let run = RunFolder::open(&args.from_run)?;
+    let run = RunFolder::open_to_sample(&args.from_run)?;
     let opts = SampleOptions {
         size: args.size,
         seed: args.seed,

@@ -64,7 +64,7 @@ pub fn run(args: ValidateArgs) -> Result<i32> {
         }
     }
     if let Some(path) = &args.rejects {
-        crate::report::output::write_csv(&rejects, path)?;
+        crate::output::write_csv(&rejects, path)?;
     }
     Ok(exit::OK)
 }

@@ -24,7 +24,7 @@ pub const COLUMNS: [&str; 6] = [
 /// Findings of a run as text columns `check_id, claim_id, severity,
 /// amount_at_risk`, whatever their types in memory.
 pub fn as_text(findings: LazyFrame) -> LazyFrame {
-    findings.select(super::run_folder::FINDING_COLUMNS.map(|c| col(c).cast(DataType::String)))
+    findings.select(crate::run_folder::FINDING_COLUMNS.map(|c| col(c).cast(DataType::String)))
 }
 
 /// The comparison of two runs' findings (each as [`as_text`] gives them),

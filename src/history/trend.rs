@@ -18,8 +18,8 @@ use polars::prelude::*;
 use serde::Serialize;
 
 use super::diff;
-use super::run_folder::{RunFolder, RunSummary};
 use crate::input_error;
+use crate::run_folder::{RunFolder, RunSummary};
 
 /// Periods a trend shows at most (PEPPER shows 12 quarters).
 pub const WINDOW: usize = 12;
@@ -80,7 +80,7 @@ impl TrendPeriod {
     pub fn short_label(&self) -> String {
         if let (Some(from), Some(to)) = (&self.from, &self.to)
             && let Some(month) = from.strip_suffix("-01")
-            && super::run_folder::month_end(month).as_deref() == Some(to.as_str())
+            && crate::run_folder::month_end(month).as_deref() == Some(to.as_str())
         {
             return month.to_string();
         }
@@ -189,6 +189,7 @@ pub fn build(history: &Path, current: CurrentRun) -> Result<(Trend, Vec<String>)
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_default(),
         summary,
+        summary_sha256: crate::run_folder::text_sha256(current.summary_json),
         written: SystemTime::now(),
     };
     let current_label = current_run.summary.period.label.clone();
@@ -200,7 +201,7 @@ pub fn build(history: &Path, current: CurrentRun) -> Result<(Trend, Vec<String>)
         let lf = if run.summary.period.label == current_label {
             current.findings.clone().lazy()
         } else {
-            run.findings()?
+            run.findings_csv()?
         };
         Ok(diff::as_text(lf).collect()?)
     };

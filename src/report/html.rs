@@ -15,27 +15,11 @@ use polars::prelude::*;
 use super::MinCell;
 use super::aggregates::{Aggregates, RejectGroup};
 use super::charts::{self, Chart};
-use super::format::{dollars_cents, percent, shown_share, thousands};
 use super::sections;
 use super::summary::Summary;
 use crate::checks::CheckInfo;
 use crate::evidence::FACT_LABELS;
-
-/// Escapes text for HTML element content and attribute values.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for ch in s.chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(ch),
-        }
-    }
-    out
-}
+use crate::format::{dollars_cents, escape, percent, shown_share, thousands};
 
 const STYLE: &str = r#"
 :root{--ink:#1a1a1a;--muted:#555;--line:#c8c8c8;--head:#f0f0f0;--flag:#a50026}

@@ -6,13 +6,17 @@ use std::collections::BTreeMap;
 
 use anyhow::Result;
 use polars::prelude::*;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::aggregates::Aggregates;
 use crate::checks::CheckInfo;
 use crate::config::Config;
 use crate::evidence::FACT_COLUMNS;
 use crate::model::Period;
+/// The entry types summary.json shares with its readers (diff, history, sample).
+pub use crate::run_folder::summary::{
+    CheckEntry, CheckFigures, CheckTotals, MonthEntry, PeriodInfo, ProviderEntry, Totals,
+};
 
 #[derive(Serialize)]
 pub struct Summary {
@@ -47,37 +51,6 @@ pub struct PeerGroup {
     pub providers_ranked: usize,
     /// The lowest M62.81 share among outliers (null when none).
     pub outlier_cut_share: Option<f64>,
-}
-
-#[derive(Serialize, Deserialize, Default, Clone)]
-pub struct CheckFigures {
-    pub findings: u64,
-    pub amount_at_risk: f64,
-}
-
-#[derive(Serialize, Deserialize)]
-pub struct ProviderEntry {
-    pub provider_id: String,
-    pub claims: u64,
-    pub m6281_claims: u64,
-    /// m6281_claims / claims, 4 decimals.
-    pub m6281_share: f64,
-    /// 0-100, 1 decimal; null when the provider has too few claims to be ranked.
-    pub percentile: Option<f64>,
-    pub outlier: bool,
-    pub findings: u64,
-    pub claims_flagged: u64,
-    /// Each flagged claim once.
-    pub amount_at_risk: f64,
-    /// Every check: findings and their amount at risk.
-    pub checks: BTreeMap<String, CheckFigures>,
-}
-
-#[derive(Serialize, Deserialize)]
-pub struct MonthEntry {
-    pub month: String,
-    pub claims: u64,
-    pub findings: BTreeMap<String, u64>,
 }
 
 #[derive(Serialize)]
@@ -231,13 +204,6 @@ pub struct Tool {
     pub code_set: &'static str,
 }
 
-#[derive(Serialize, Deserialize)]
-pub struct PeriodInfo {
-    pub from: Option<String>,
-    pub to: Option<String>,
-    pub label: String,
-}
-
 #[derive(Serialize)]
 pub struct InputInfo {
     pub name: &'static str,
@@ -251,33 +217,6 @@ pub struct InputInfo {
     /// kept (as history for their patient) but support no claim.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unmatched_claim_id: Option<usize>,
-}
-
-#[derive(Serialize, Deserialize, Default, Clone)]
-pub struct CheckTotals {
-    pub severity: String,
-    pub findings: usize,
-    pub patients: usize,
-    pub providers: usize,
-    pub amount_at_risk: f64,
-}
-
-#[derive(Serialize, Deserialize)]
-pub struct CheckEntry {
-    pub id: String,
-    pub severity: String,
-    pub scope: String,
-    pub rule: String,
-    pub code_set: String,
-    pub version: String,
-}
-
-#[derive(Serialize, Deserialize)]
-pub struct Totals {
-    pub claims_audited: usize,
-    pub claims_flagged: usize,
-    pub findings: usize,
-    pub amount_at_risk: f64,
 }
 
 /// Per-check totals from the findings frame (checks without findings get zeros).

@@ -8,9 +8,9 @@ use serde::{Deserialize, Serialize};
 
 use super::appraisal::{self, Estimate, StratumSample};
 use super::record::SampleRecord;
-use super::run_folder::file_sha256;
 use super::worksheet::Reviewed;
 use crate::input_error;
+use crate::run_folder::file_sha256;
 
 /// extrapolation.json: the whole estimate at the top level (CONTRACT.md's
 /// keys), the same per stratum, then what it was computed from.
@@ -160,7 +160,7 @@ impl Extrapolation {
 
     /// The table `extrapolate` prints: a row per stratum, then the whole.
     pub fn table(&self) -> String {
-        let money = |v: f64| crate::report::format::dollars_cents((v * 100.0).round() as i64);
+        let money = |v: f64| crate::format::dollars_cents((v * 100.0).round() as i64);
         let limit = |v: Option<f64>| v.map(money).unwrap_or_else(|| "-".into());
         let c = self.confidence;
         let mut rows = vec![vec![

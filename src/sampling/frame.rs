@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use anyhow::Result;
 use polars::prelude::*;
 
-use super::run_folder::RunFolder;
 use crate::input_error;
+use crate::run_folder::RunFolder;
 
 /// Which claims of a run may be drawn.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,7 +97,7 @@ const CLAIM_COLUMNS: [&str; 6] = [
 impl Frame {
     /// Reads the frame's claims from the run folder.
     pub fn load(run: &RunFolder, kind: FrameKind) -> Result<Frame> {
-        let findings = run.findings()?;
+        let findings = run.findings_parquet()?;
         let claims = match &kind {
             FrameKind::Audited => run
                 .audited_claims()?

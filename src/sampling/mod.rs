@@ -14,7 +14,6 @@ pub mod draw;
 pub mod extrapolation;
 pub mod frame;
 pub mod record;
-pub mod run_folder;
 pub mod worksheet;
 pub mod worksheet_html;
 
@@ -23,10 +22,10 @@ use std::path::Path;
 
 use anyhow::Result;
 
+use crate::run_folder::RunFolder;
 use design::Strata;
 use frame::{FindingRow, Frame, FrameKind};
 use record::{SampleRecord, StratumRecord, to_dollars};
-use run_folder::RunFolder;
 use worksheet::Item;
 
 use crate::input_error;
@@ -147,7 +146,7 @@ pub fn draw_sample(run: &RunFolder, run_arg: &str, opts: &SampleOptions) -> Resu
         spares: opts.spares,
         generator: record::GENERATOR.to_string(),
         run: run_arg.to_string(),
-        period: run.summary["period"]["label"].as_str().map(str::to_string),
+        period: Some(run.summary.period.label.clone()),
         pseudonymized: run.pseudonymized(),
     };
     Ok(Sample {
@@ -195,7 +194,7 @@ impl Sample {
                 dir.display()
             );
         }
-        use crate::report::output::{self, FileWriter};
+        use crate::output::{self, FileWriter};
         let html = worksheet_html::render(&self.record, &self.items, &self.spares, &self.findings);
         let writers: Vec<FileWriter> = vec![
             Box::new(|d| {

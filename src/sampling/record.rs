@@ -64,7 +64,7 @@ pub fn to_dollars(cents: i64) -> f64 {
 impl SampleRecord {
     pub fn write(&self, path: &Path) -> Result<()> {
         let text = serde_json::to_string_pretty(self)? + "\n";
-        crate::report::output::write_text(&text, path)
+        crate::output::write_text(&text, path)
     }
 
     /// Reads DIR/sample.json (exit 2 when missing or not ours).

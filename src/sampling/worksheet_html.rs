@@ -8,8 +8,8 @@ use std::fmt::Write;
 use super::frame::FindingRow;
 use super::record::SampleRecord;
 use super::worksheet::Item;
-use crate::report::format::dollars_cents;
-use crate::report::html::escape;
+use crate::format::dollars_cents;
+use crate::format::escape;
 
 const STYLE: &str = r#"
 body{font-family:"DejaVu Sans",Verdana,"Segoe UI",system-ui,sans-serif;margin:0 auto;max-width:60rem;color:#1a1a1a;line-height:1.4;padding:1rem 1.4rem 3rem;font-size:14px}

@@ -5,9 +5,9 @@ use super::draw::heat::HeatSpec;
 use super::style::join_notes;
 use super::{Chart, Spec};
 use crate::evidence::FACT_LABELS;
+use crate::format::shown_share;
 use crate::report::MinCell;
 use crate::report::aggregates::Aggregates;
-use crate::report::format::shown_share;
 
 pub fn chart(aggs: &Aggregates, mc: MinCell) -> Chart {
     let cols: Vec<(String, String)> = aggs

@@ -13,7 +13,7 @@
 //! [`style`] for what all charts share (font, palette, axes, footnotes,
 //! `--min-cell`), and [`draw`] for how each kind of chart (bars, lines,
 //! share, histogram, heat) is drawn. Numbers are formatted by
-//! [`crate::report::format`], as on the page.
+//! [`crate::format`], as on the page.
 //!
 //! **Adding a chart**: a new file `charts/<name>.rs` with
 //! `pub fn chart(...) -> Chart` filling one [`Spec`] from the aggregates;
@@ -119,7 +119,7 @@ impl Chart {
             self.draw(&root, Sc(PNG_SCALE), false)?;
             root.present()?;
         }
-        let file = super::output::create_private_file(path)?;
+        let file = crate::output::create_private_file(path)?;
         image::codecs::png::PngEncoder::new(std::io::BufWriter::new(file))
             .write_image(&pixels, w, h, image::ColorType::Rgb8)
             .map_err(|e| anyhow!("{}: cannot write ({e})", path.display()))

@@ -7,8 +7,8 @@ use super::draw::LegendItem;
 use super::draw::histogram::{HistSpec, Histogram};
 use super::style::{FLAG, PEER, join_notes, suppression_note};
 use super::{Chart, Spec};
+use crate::format::{dollars, dollars_cents};
 use crate::report::MinCell;
-use crate::report::format::{dollars, dollars_cents};
 use crate::sampling::extrapolation::Extrapolation;
 
 /// Bins over (0, max]: at most this many, of a round width.

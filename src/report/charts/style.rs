@@ -12,8 +12,8 @@ use plotters::style::{FontStyle, register_font};
 
 use super::draw::LegendItem;
 use crate::checks::{CheckInfo, Severity};
+use crate::format::{dollars, thousands};
 use crate::report::MinCell;
-use crate::report::format::{dollars, thousands};
 
 // ---------------------------------------------------------------- fonts
 

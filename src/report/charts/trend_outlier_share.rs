@@ -5,9 +5,9 @@ use super::draw::lines::LineSpec;
 use super::draw::{LegendItem, Series};
 use super::style::series_color;
 use super::{Chart, Spec};
+use crate::format::shown_share;
 use crate::history::trend::Trend;
 use crate::report::MinCell;
-use crate::report::format::shown_share;
 
 pub fn chart(trend: &Trend, mc: MinCell) -> Chart {
     let periods: Vec<String> = trend.periods.iter().map(|p| p.short_label()).collect();

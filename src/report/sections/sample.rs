@@ -10,10 +10,11 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 
+use crate::format::dollars_cents;
+use crate::format::escape;
 use crate::report::MinCell;
 use crate::report::charts::{Chart, sample_overpayment};
-use crate::report::format::dollars_cents;
-use crate::report::html::{Page, escape, money_td};
+use crate::report::html::{Page, money_td};
 use crate::sampling::extrapolation::Extrapolation;
 use crate::sampling::record::SampleRecord;
 

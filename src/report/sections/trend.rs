@@ -6,9 +6,10 @@ use std::fmt::Write;
 
 use anyhow::Result;
 
+use crate::format::escape;
+use crate::format::{percent, shown_share};
 use crate::history::trend::Trend;
-use crate::report::format::{percent, shown_share};
-use crate::report::html::{Page, escape, money_td};
+use crate::report::html::{Page, money_td};
 
 /// The table-of-contents entry, when the run has a trend.
 pub fn toc_entry(p: &Page) -> &'static str {

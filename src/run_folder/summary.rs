@@ -1,33 +1,77 @@
-//! A run folder read back, for `diff` and `run --history`.
-//!
-//! What identifies a run (also in the README, "Month over month"):
-//! - **a run folder** is a folder holding `findings.csv` and a `summary.json`
-//!   whose `tool.name` is `claims-audit`;
-//! - **its period** is summary.json's `period` (`from`, `to`, `label`, as
-//!   `--period` or `--from`/`--to` set them): two runs with the same label
-//!   audited the same period. Runs are ordered by the period's end, then its
-//!   start; an open end (no `--to`, or no period at all) is taken from the
-//!   months the run audited (summary.json `months`);
-//! - **its code set** is `tool.code_set`, and **its check versions** are
-//!   `check_list` (each check's `id` and `version`);
-//! - **when it was written** is the modification time of its summary.json
-//!   (the newest run of a period wins; summary.json itself holds no clock so
-//!   that reruns stay byte-identical).
+//! summary.json as readers see it: the entry types the report writes and
+//! `diff`, `run --history` and `sample` read back, and [`RunSummary`], the
+//! parts of it comparisons read. Here, below the report, so that history and
+//! sampling read summary.json without importing the report.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::time::SystemTime;
 
-use anyhow::Result;
 use chrono::{Datelike, NaiveDate};
-use polars::prelude::*;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
-use crate::ingest::sources::{Format, scan};
-use crate::input_error;
-use crate::report::summary::{
-    CheckEntry, CheckTotals, MonthEntry, PeriodInfo, ProviderEntry, Totals,
-};
+#[derive(Serialize, Deserialize, Default, Clone)]
+pub struct CheckFigures {
+    pub findings: u64,
+    pub amount_at_risk: f64,
+}
+
+#[derive(Serialize, Deserialize)]
+pub struct ProviderEntry {
+    pub provider_id: String,
+    pub claims: u64,
+    pub m6281_claims: u64,
+    /// m6281_claims / claims, 4 decimals.
+    pub m6281_share: f64,
+    /// 0-100, 1 decimal; null when the provider has too few claims to be ranked.
+    pub percentile: Option<f64>,
+    pub outlier: bool,
+    pub findings: u64,
+    pub claims_flagged: u64,
+    /// Each flagged claim once.
+    pub amount_at_risk: f64,
+    /// Every check: findings and their amount at risk.
+    pub checks: BTreeMap<String, CheckFigures>,
+}
+
+#[derive(Serialize, Deserialize)]
+pub struct MonthEntry {
+    pub month: String,
+    pub claims: u64,
+    pub findings: BTreeMap<String, u64>,
+}
+
+#[derive(Serialize, Deserialize)]
+pub struct PeriodInfo {
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub label: String,
+}
+
+#[derive(Serialize, Deserialize, Default, Clone)]
+pub struct CheckTotals {
+    pub severity: String,
+    pub findings: usize,
+    pub patients: usize,
+    pub providers: usize,
+    pub amount_at_risk: f64,
+}
+
+#[derive(Serialize, Deserialize)]
+pub struct CheckEntry {
+    pub id: String,
+    pub severity: String,
+    pub scope: String,
+    pub rule: String,
+    pub code_set: String,
+    pub version: String,
+}
+
+#[derive(Serialize, Deserialize)]
+pub struct Totals {
+    pub claims_audited: usize,
+    pub claims_flagged: usize,
+    pub findings: usize,
+    pub amount_at_risk: f64,
+}
 
 /// The `tool` block of summary.json.
 #[derive(Debug, Deserialize)]
@@ -49,6 +93,8 @@ pub struct RunSummary {
     pub providers: Vec<ProviderEntry>,
     #[serde(default)]
     pub months: Vec<MonthEntry>,
+    #[serde(default)]
+    pub pseudonymized: bool,
 }
 
 impl RunSummary {
@@ -114,67 +160,6 @@ pub fn month_end(month: &str) -> Option<String> {
         NaiveDate::from_ymd_opt(first.year(), first.month() + 1, 1)?
     };
     Some(next.pred_opt()?.to_string())
-}
-
-/// One run folder, read back.
-pub struct RunFolder {
-    pub path: PathBuf,
-    /// The folder's name, as the trend lists it.
-    pub name: String,
-    pub summary: RunSummary,
-    /// Modification time of summary.json.
-    pub written: SystemTime,
-}
-
-/// The findings columns a comparison reads.
-pub const FINDING_COLUMNS: [&str; 4] = ["check_id", "claim_id", "severity", "amount_at_risk"];
-
-impl RunFolder {
-    /// Reads `dir` as a run folder; the error (one line) says why it is not one.
-    pub fn open(dir: &Path) -> std::result::Result<RunFolder, String> {
-        if !dir.is_dir() {
-            return Err("not a folder".into());
-        }
-        let summary_path = dir.join("summary.json");
-        let Ok(text) = std::fs::read_to_string(&summary_path) else {
-            return Err("not a run folder (no readable summary.json)".into());
-        };
-        let summary = RunSummary::parse(&text).map_err(|e| format!("not a run folder: {e}"))?;
-        if !dir.join("findings.csv").is_file() {
-            return Err("not a run folder (no findings.csv)".into());
-        }
-        let written = std::fs::metadata(&summary_path)
-            .and_then(|m| m.modified())
-            .unwrap_or(SystemTime::UNIX_EPOCH);
-        let name = dir
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_else(|| dir.display().to_string());
-        Ok(RunFolder {
-            path: dir.to_path_buf(),
-            name,
-            summary,
-            written,
-        })
-    }
-
-    /// The run's findings.csv as text columns `check_id, claim_id, severity,
-    /// amount_at_risk` (amounts kept exactly as written).
-    pub fn findings(&self) -> Result<LazyFrame> {
-        let file = self.path.join("findings.csv");
-        let lf = scan(&file, Format::Csv)?;
-        let schema = match lf.clone().collect_schema() {
-            Ok(s) => s,
-            Err(_) => input_error!("{}: cannot be read as CSV", file.display()),
-        };
-        if let Some(missing) = FINDING_COLUMNS.iter().find(|c| !schema.contains(c)) {
-            input_error!(
-                "{}: column {missing} is missing (expected a claims-audit findings.csv)",
-                file.display()
-            );
-        }
-        Ok(lf.select(FINDING_COLUMNS.map(col)))
-    }
 }
 
 #[cfg(test)]
