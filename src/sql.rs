@@ -75,8 +75,7 @@ pub fn model_tables(t: &AuditTables) -> Vec<(&'static str, LazyFrame)> {
         ),
         (
             "claim_dx",
-            public(&t.claim_dx)
-                .with_column(crate::checks::shared::dotted(col("code")).alias("code_dotted")),
+            public(&t.claim_dx).with_column(crate::model::dotted(col("code")).alias("code_dotted")),
         ),
         (
             "visits",

@@ -29,7 +29,8 @@
 
 use polars::prelude::*;
 
-use super::shared::{CheckContext, asof_backward, date_text, numbered_m6281_visits};
+use super::shared::{CheckContext, date_text};
+use crate::model::derived::{asof_backward, numbered_m6281_visits};
 
 pub fn findings(ctx: &CheckContext) -> PolarsResult<LazyFrame> {
     let t = &ctx.config.thresholds;

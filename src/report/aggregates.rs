@@ -29,10 +29,10 @@ use chrono::{Datelike, NaiveDate};
 use polars::prelude::*;
 
 use crate::checks::CheckInfo;
-use crate::checks::shared::{CheckContext, asof_backward};
 use crate::config::Config;
 use crate::evidence::FACT_COLUMNS;
 use crate::model::AuditTables;
+use crate::model::derived::{Derived, asof_backward, numbered_m6281_visits};
 
 /// One provider of the audited claims.
 #[derive(Debug, Clone)]
@@ -241,7 +241,7 @@ pub fn build(
     config: &Config,
     checks: &[CheckInfo],
 ) -> Result<Aggregates> {
-    let ctx = CheckContext::new(tables, config)?;
+    let ctx = Derived::new(tables, config)?;
     finish(findings, &ModelCounts::of(&ctx)?, config, checks)
 }
 
@@ -261,7 +261,7 @@ pub struct ModelCounts {
 
 impl ModelCounts {
     /// The counts of one model (a whole run or one shard).
-    pub fn of(ctx: &CheckContext) -> Result<ModelCounts> {
+    pub fn of(ctx: &Derived) -> Result<ModelCounts> {
         let audited = ctx.audited.clone().select([
             col("__claim"),
             col("provider_id"),
@@ -749,7 +749,7 @@ pub fn finish(
 
 /// Notes that support an audited M62.81 claim, with what they document:
 /// counted once each, and per provider of the claims they support.
-fn m6281_note_counts(ctx: &CheckContext) -> Result<(DataFrame, DataFrame)> {
+fn m6281_note_counts(ctx: &Derived) -> Result<(DataFrame, DataFrame)> {
     let facts = ctx.note_facts().select(
         std::iter::once(col("__note"))
             .chain(FACT_COLUMNS.iter().map(|c| col(*c)))
@@ -807,8 +807,8 @@ fn m6281_note_counts(ctx: &CheckContext) -> Result<(DataFrame, DataFrame)> {
 /// measurement on or before it (M62.81 visits of any date dated after the
 /// measurement, up to and including this one, in (date, claim_id) order) and
 /// days since it. As in m6281-no-reassessment, but for every patient.
-fn cadence(ctx: &CheckContext) -> Result<Cadence> {
-    let (numbered, visits_by_date) = crate::checks::shared::numbered_m6281_visits(ctx)?;
+fn cadence(ctx: &Derived) -> Result<Cadence> {
+    let (numbered, visits_by_date) = numbered_m6281_visits(ctx)?;
     let audited = numbered.filter(col("in_period"));
     let with_strength = ctx
         .with_latest_strength(audited, "service_date")

@@ -17,6 +17,8 @@
 //! these integers give the same result as on the ids they stand for (ranks keep
 //! the order), at a fraction of the cost of hashing and comparing strings.
 
+pub mod derived;
+
 use polars::prelude::*;
 
 /// How a contract column is parsed and validated.
@@ -376,6 +378,25 @@ fn rank_keys(columns: &[&StringChunked]) -> Vec<UInt32Chunked> {
         .map(|v| v.into_iter().map(|k| k.map(|k| rank[k as usize])).collect())
         .collect()
 }
+
+/// A normalised code of the model printed with its dot, as reports (and
+/// the SQL tables' `code_dotted`) show codes: `M6281` -> `M62.81`.
+pub fn dotted(code: Expr) -> Expr {
+    when(code.clone().str().len_chars().gt(lit(3)))
+        .then(concat_str(
+            [
+                code.clone().str().slice(lit(0), lit(3)),
+                lit("."),
+                code.clone().str().slice(lit(3), lit(NULL_LEN)),
+            ],
+            "",
+            false,
+        ))
+        .otherwise(code)
+}
+
+/// Slice length meaning "to the end".
+const NULL_LEN: u32 = 1000;
 
 #[cfg(test)]
 mod tests {
