@@ -3,6 +3,8 @@
 //! compliance officer can open from a mail attachment and print.
 //!
 //! Reads only the summary, the findings frame, the aggregates and the charts.
+//! This file holds the page's frame (styles, script, contents) and the cells
+//! every section shares; each section renders in `sections/<section>.rs`.
 //! With `--min-cell N`, every count from 1 to N-1 shows as `<N`, shares over
 //! such counts are not shown, and the finding rows of a check with fewer than
 //! N findings are withheld (listing them would tell the count).
@@ -14,12 +16,11 @@ use polars::prelude::*;
 
 use super::MinCell;
 use super::aggregates::{Aggregates, RejectGroup};
-use super::charts::{self, Chart};
+use super::charts::Chart;
 use super::sections;
 use super::summary::Summary;
 use crate::checks::CheckInfo;
-use crate::evidence::FACT_LABELS;
-use crate::format::{dollars_cents, escape, percent, shown_share, thousands};
+use crate::format::{dollars_cents, escape, thousands};
 
 const STYLE: &str = r#"
 :root{--ink:#1a1a1a;--muted:#555;--line:#c8c8c8;--head:#f0f0f0;--flag:#a50026}
@@ -219,68 +220,20 @@ fn inline_code(text: &str) -> String {
     out
 }
 
-fn sev_badge(sev: &str) -> String {
+pub fn sev_badge(sev: &str) -> String {
     format!("<span class=\"sev sev-{sev}\">{sev}</span>")
 }
 
-/// Renders the page.
+/// Renders the page: the header, the contents, then each section in order.
 pub fn render(p: &Page) -> Result<String> {
     let s = p.summary;
-    let mc = p.min_cell;
     let mut h = String::new();
     writeln!(
         h,
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Claims coding audit: {}</title><style>{STYLE}</style></head><body>",
         escape(&s.period.label)
     )?;
-
-    // ---- header
-    writeln!(
-        h,
-        "<header><h1>Claims coding audit: M62.81 and ICD-10-CM validity</h1><p class=\"meta\">Audited period: <b>{}</b> &middot; ran {} &middot; claims-audit {} &middot; {}</p>",
-        escape(&s.period.label),
-        escape(p.ran_at),
-        s.tool.version,
-        escape(s.tool.code_set)
-    )?;
-    if mc.active() {
-        writeln!(
-            h,
-            "<p class=\"meta\"><b>Small cells suppressed:</b> counts from 1 to {} show as <code>{}</code> (--min-cell {}); findings.csv and summary.json are complete.</p>",
-            mc.0 - 1,
-            escape(&mc.label()),
-            mc.0
-        )?;
-    }
-    let outliers = p.aggs.providers.iter().filter(|x| x.outlier).count() as u64;
-    writeln!(
-        h,
-        "<div class=\"kpis\"><div class=\"kpi\"><b>{}</b><span>claims audited</span></div><div class=\"kpi flag\"><b>{}</b><span>claims flagged</span></div><div class=\"kpi flag\"><b>{}</b><span>findings</span></div><div class=\"kpi flag\"><b>{}</b><span>amount at risk (each claim once)</span></div><div class=\"kpi\"><b>{}</b><span>providers at or above P{:.0} of M62.81 share</span></div></div>",
-        p.count(s.totals.claims_audited as u64),
-        p.count(s.totals.claims_flagged as u64),
-        p.count(s.totals.findings as u64),
-        dollars_cents((s.totals.amount_at_risk * 100.0).round() as i64),
-        p.count(outliers),
-        p.aggs.outlier_percentile
-    )?;
-    writeln!(
-        h,
-        "<h3>Inputs</h3><table><thead><tr><th>input</th><th>path</th><th class=num>files</th><th class=num>rows read</th><th class=num>used</th><th class=num>rejected</th><th>SHA-256</th></tr></thead><tbody>"
-    )?;
-    for i in &s.inputs {
-        writeln!(
-            h,
-            "<tr><td>{}</td><td><code>{}</code></td><td class=num>{}</td><td class=num>{}</td><td class=num>{}</td><td class=num>{}</td><td><code class=\"hash\">{}</code></td></tr>",
-            i.name,
-            escape(&i.path),
-            i.files,
-            thousands(i.rows_read as u64),
-            thousands(i.rows_used as u64),
-            thousands(i.rows_rejected as u64),
-            i.sha256
-        )?;
-    }
-    writeln!(h, "</tbody></table></header>")?;
+    sections::header::render(&mut h, p)?;
 
     // ---- contents
     writeln!(
@@ -297,368 +250,20 @@ pub fn render(p: &Page) -> Result<String> {
         sections::sample::toc_entry(p)
     )?;
 
-    // ---- summary per check
-    writeln!(
-        h,
-        "<section id=\"summary\"><h2>Summary per check</h2><table><thead><tr><th>check</th><th>severity</th><th class=num>findings</th><th class=num>patients</th><th class=num>providers</th><th class=num>amount at risk</th><th>rule</th></tr></thead><tbody>"
-    )?;
-    for c in p.checks {
-        let t = s.checks.get(c.id).cloned().unwrap_or_default();
-        writeln!(
-            h,
-            "<tr><td class=id><a href=\"#{id}\">{id}</a></td><td>{}</td>{}{}{}{}<td>{}</td></tr>",
-            sev_badge(c.severity.as_str()),
-            p.count_td(t.findings as u64),
-            p.count_td(t.patients as u64),
-            p.count_td(t.providers as u64),
-            money_td((t.amount_at_risk * 100.0).round() as i64),
-            escape(c.rule),
-            id = c.id,
-        )?;
-    }
-    writeln!(
-        h,
-        "</tbody></table><p class=\"note\">A claim flagged by several checks counts once per check here, and once in the totals above.</p>"
-    )?;
-    p.figure(&mut h, "findings-by-check")?;
-    writeln!(h, "</section>")?;
-
-    // ---- providers
-    writeln!(h, "<section id=\"providers\"><h2>Providers</h2>")?;
-    p.figure(&mut h, "top-providers")?;
-    p.figure(&mut h, "provider-m6281-share")?;
-    provider_table(&mut h, p)?;
-    writeln!(h, "</section>")?;
-
-    // ---- months
-    writeln!(h, "<section id=\"months\"><h2>Findings per month</h2>")?;
-    p.figure(&mut h, "findings-by-month")?;
-    month_table(&mut h, p)?;
-    writeln!(h, "</section>")?;
+    sections::summary::render(&mut h, p)?;
+    sections::providers::render(&mut h, p)?;
+    sections::months::render(&mut h, p)?;
     sections::trend::render(&mut h, p)?;
-
-    // ---- payers
-    writeln!(h, "<section id=\"payers\"><h2>Payers</h2>")?;
-    p.figure(&mut h, "payers")?;
-    writeln!(
-        h,
-        "<table class=\"sortable\"><thead><tr><th>payer</th><th class=num>claims audited</th><th class=num>findings</th><th class=num>claims flagged</th><th class=num>flagged share</th><th class=num>amount at risk</th></tr></thead><tbody>"
-    )?;
-    for y in &p.aggs.payers {
-        let share = shown_share(y.claims_flagged, y.claims, mc);
-        writeln!(
-            h,
-            "<tr><td>{}</td>{}{}{}<td class=num data-v=\"{}\">{}</td>{}</tr>",
-            escape(&y.payer),
-            p.count_td(y.claims),
-            p.count_td(y.findings),
-            p.count_td(y.claims_flagged),
-            share
-                .map(|v| format!("{v:.6}"))
-                .unwrap_or_else(|| "-1".into()),
-            share.map(percent).unwrap_or_else(|| "not shown".into()),
-            money_td(y.amount_cents)
-        )?;
-    }
-    writeln!(h, "</tbody></table></section>")?;
-
-    // ---- documentation
-    writeln!(
-        h,
-        "<section id=\"documentation\"><h2>Documentation and reassessment</h2>"
-    )?;
-    p.figure(&mut h, "documentation-completeness")?;
-    completeness_table(&mut h, p)?;
-    p.figure(&mut h, "reassessment-cadence")?;
-    writeln!(h, "</section>")?;
-
-    // ---- one section per check
+    sections::payers::render(&mut h, p)?;
+    sections::documentation::render(&mut h, p)?;
     for c in p.checks {
-        check_section(&mut h, p, c)?;
+        sections::check::render(&mut h, p, c)?;
     }
     sections::sample::render(&mut h, p)?;
-
-    // ---- rejects
-    let rejected: usize = s.inputs.iter().map(|i| i.rows_rejected).sum();
-    writeln!(h, "<section id=\"rejects\"><h2>Rejected input rows</h2>")?;
-    if rejected == 0 {
-        writeln!(
-            h,
-            "<p>No input row was rejected: every row read was audited.</p>"
-        )?;
-    } else {
-        writeln!(
-            h,
-            "<p>{} input rows could not be used (a required value empty, a date or amount that does not parse, a code of impossible shape, a duplicate, or lines of one claim that disagree). They are <b>not audited</b>: findings and totals leave them out. <code>rejects.csv</code> names each file, row, column and reason; fix the export and rerun to audit them.</p>",
-            thousands(rejected as u64)
-        )?;
-        writeln!(
-            h,
-            "<table><thead><tr><th>input</th><th>column</th><th>reason</th><th class=num>rows</th><th>first</th></tr></thead><tbody>"
-        )?;
-        for g in p.rejects.iter().take(30) {
-            writeln!(
-                h,
-                "<tr><td>{}</td><td><code>{}</code></td><td>{}</td><td class=num>{}</td><td>{}</td></tr>",
-                escape(&g.input),
-                escape(&g.column),
-                escape(&g.reason),
-                thousands(g.rows),
-                escape(&g.example)
-            )?;
-        }
-        writeln!(h, "</tbody></table>")?;
-    }
-    writeln!(h, "</section>")?;
-
-    definitions(&mut h, p)?;
+    sections::rejects::render(&mut h, p)?;
+    sections::definitions::render(&mut h, p)?;
     writeln!(h, "<script>{SCRIPT}</script>\n</body></html>")?;
     Ok(h)
-}
-
-fn provider_table(h: &mut String, p: &Page) -> Result<()> {
-    let mc = p.min_cell;
-    let a = p.aggs;
-    writeln!(
-        h,
-        "<h3>All providers</h3><p class=\"note\">Click a column to sort. Percentile: % of peer providers (at least {} audited claims) whose M62.81 share is at or below this one's; rows at or above P{:.0} are marked. Amount at risk counts each flagged claim once; the per-check columns count findings.</p>",
-        a.min_claims, a.outlier_percentile
-    )?;
-    write!(
-        h,
-        "<div class=\"wide\"><table class=\"sortable compact\" id=\"provider-table\"><thead><tr><th>provider</th><th class=num>claims</th><th class=num>M62.81 claims</th><th class=num>M62.81 share</th><th class=num>percentile</th><th>outlier</th><th class=num>findings</th><th class=num>claims flagged</th><th class=num>amount at risk</th>"
-    )?;
-    for c in p.checks {
-        write!(h, "<th class=\"num vert\" title=\"{0}\">{0}</th>", c.id)?;
-    }
-    writeln!(h, "</tr></thead><tbody>")?;
-    for r in &a.providers {
-        let share = shown_share(r.m6281_claims, r.claims, mc);
-        write!(
-            h,
-            "<tr{}><td class=id>{}</td>{}{}<td class=num data-v=\"{}\">{}</td>",
-            if r.outlier { " class=\"outlier\"" } else { "" },
-            escape(&r.id),
-            p.count_td(r.claims),
-            p.count_td(r.m6281_claims),
-            share
-                .map(|v| format!("{v:.6}"))
-                .unwrap_or_else(|| "-1".into()),
-            share.map(percent).unwrap_or_else(|| "not shown".into())
-        )?;
-        match r.percentile {
-            Some(v) => write!(h, "<td class=num data-v=\"{v:.3}\">{v:.1}</td>")?,
-            None => write!(
-                h,
-                "<td class=num data-v=\"-1\"><span class=\"muted\">not ranked</span></td>"
-            )?,
-        }
-        write!(
-            h,
-            "<td>{}</td>{}{}{}",
-            if r.outlier {
-                "<span class=\"flagtag\">outlier</span>"
-            } else {
-                ""
-            },
-            p.count_td(r.findings),
-            p.count_td(r.claims_flagged),
-            money_td(r.amount_cents)
-        )?;
-        for k in 0..p.checks.len() {
-            write!(h, "{}", p.count_td(r.check_findings[k]))?;
-        }
-        writeln!(h, "</tr>")?;
-    }
-    writeln!(h, "</tbody></table></div>")?;
-    Ok(())
-}
-
-fn month_table(h: &mut String, p: &Page) -> Result<()> {
-    let months: Vec<_> = p
-        .aggs
-        .months
-        .iter()
-        .filter(|m| m.claims > 0 || m.check_findings.iter().any(|c| *c > 0))
-        .collect();
-    if months.is_empty() {
-        return Ok(());
-    }
-    write!(
-        h,
-        "<details><summary>Findings per month as a table ({} months with audited claims)</summary><div class=\"wide\"><table><thead><tr><th>month</th><th class=num>claims audited</th>",
-        months.len()
-    )?;
-    for c in p.checks {
-        write!(h, "<th class=\"num vert\" title=\"{0}\">{0}</th>", c.id)?;
-    }
-    writeln!(h, "</tr></thead><tbody>")?;
-    for m in months {
-        write!(h, "<tr><td>{}</td>{}", m.month, p.count_td(m.claims))?;
-        for v in &m.check_findings {
-            write!(h, "{}", p.count_td(*v))?;
-        }
-        writeln!(h, "</tr>")?;
-    }
-    writeln!(h, "</tbody></table></div></details>")?;
-    Ok(())
-}
-
-fn completeness_table(h: &mut String, p: &Page) -> Result<()> {
-    let mc = p.min_cell;
-    let rows = &p.aggs.completeness;
-    write!(
-        h,
-        "<div class=\"wide\"><table class=\"grid\"><thead><tr><th>element (CHECKS.md)</th>"
-    )?;
-    for r in rows {
-        let head = if r.group == "all" {
-            "all providers".to_string()
-        } else {
-            r.group.clone()
-        };
-        write!(
-            h,
-            "<th class=num>{}<br><span class=\"muted\">{} notes<br>{} M62.81 claims</span></th>",
-            escape(&head),
-            p.count(r.notes),
-            p.count(r.m6281_claims)
-        )?;
-    }
-    writeln!(h, "</tr></thead><tbody>")?;
-    for (k, label) in FACT_LABELS.iter().enumerate() {
-        write!(h, "<tr><td>{label}</td>")?;
-        for r in rows {
-            match shown_share(r.with[k], r.notes, mc) {
-                Some(v) => write!(
-                    h,
-                    "<td class=num>{}<br><span class=\"muted\">{}/{}</span></td>",
-                    percent(v),
-                    r.with[k],
-                    r.notes
-                )?,
-                None if r.notes == 0 => write!(h, "<td class=num>-</td>")?,
-                None => write!(
-                    h,
-                    "<td class=num>not shown<br><span class=\"muted\">{}/{}</span></td>",
-                    p.count(r.with[k]),
-                    p.count(r.notes)
-                )?,
-            }
-        }
-        writeln!(h, "</tr>")?;
-    }
-    writeln!(
-        h,
-        "</tbody></table></div><p class=\"note\">M62.81 notes: notes that support an audited M62.81 claim (same claim_id, else same patient and date). Providers: the five with the most M62.81 claims.</p>"
-    )?;
-    Ok(())
-}
-
-fn check_section(h: &mut String, p: &Page, c: &CheckInfo) -> Result<()> {
-    let mc = p.min_cell;
-    let t = p.summary.checks.get(c.id).cloned().unwrap_or_default();
-    writeln!(
-        h,
-        "<section class=\"check\" id=\"{id}\"><h2>{id} {}</h2><p><b>Rule:</b> {}</p><p>{} findings on {} patients and {} providers; {} at risk.</p>",
-        sev_badge(c.severity.as_str()),
-        escape(c.rule),
-        p.count(t.findings as u64),
-        p.count(t.patients as u64),
-        p.count(t.providers as u64),
-        dollars_cents((t.amount_at_risk * 100.0).round() as i64),
-        id = c.id
-    )?;
-    writeln!(h, "<div class=\"rationale\">{}</div>", doc_html(&c.doc()))?;
-    if t.findings > 0 {
-        p.figure(h, &charts::check_chart_name(c.id))?;
-    }
-    if t.findings == 0 {
-        writeln!(h, "<p>No findings.</p></section>")?;
-        return Ok(());
-    }
-    if mc.hidden(t.findings as u64) {
-        writeln!(
-            h,
-            "<p class=\"note\">Fewer than {} findings: the rows are withheld here (--min-cell); they are in findings.csv.</p></section>",
-            mc.0
-        )?;
-        return Ok(());
-    }
-    let top = p
-        .findings
-        .clone()
-        .lazy()
-        .filter(col("check_id").eq(lit(c.id)))
-        .limit(50)
-        .collect()?;
-    writeln!(
-        h,
-        "<h3>{} by amount at risk</h3><div class=\"wide\"><table><thead><tr><th>claim</th><th>patient</th><th>provider</th><th>date</th><th>payer</th><th class=num>amount</th><th>evidence</th></tr></thead><tbody>",
-        if (t.findings as usize) > top.height() {
-            format!(
-                "Top {} of {} findings",
-                top.height(),
-                p.count(t.findings as u64)
-            )
-        } else {
-            "All findings".to_string()
-        }
-    )?;
-    let s = |name: &str| -> Result<Vec<String>> {
-        let col = top.column(name)?.cast(&DataType::String)?;
-        Ok(col
-            .str()?
-            .iter()
-            .map(|v| v.unwrap_or("").to_string())
-            .collect())
-    };
-    let (claim, patient, provider, date, payer, evidence) = (
-        s("claim_id")?,
-        s("patient_id")?,
-        s("provider_id")?,
-        s("service_date")?,
-        s("payer")?,
-        s("evidence")?,
-    );
-    let amount = top.column("amount_at_risk")?.f64()?.clone();
-    for k in 0..top.height() {
-        writeln!(
-            h,
-            "<tr><td class=id>{}</td><td class=id>{}</td><td class=id>{}</td><td class=id>{}</td><td>{}</td>{}<td class=ev>{}</td></tr>",
-            escape(&claim[k]),
-            escape(&patient[k]),
-            escape(&provider[k]),
-            escape(&date[k]),
-            escape(&payer[k]),
-            money_td((amount.get(k).unwrap_or(0.0) * 100.0).round() as i64),
-            escape(&evidence[k])
-        )?;
-    }
-    writeln!(h, "</tbody></table></div></section>")?;
-    Ok(())
-}
-
-fn definitions(h: &mut String, p: &Page) -> Result<()> {
-    let a = p.aggs;
-    writeln!(
-        h,
-        "<section id=\"definitions\"><h2>Definitions</h2><ul>\
-<li><b>Finding</b>: one check flagging one claim. <b>Amount at risk</b>: the claim's paid amount summed over its lines, the charge where no paid amount is known.</li>\
-<li><b>M62.81 share</b> of a provider: its audited claims holding M62.81 at any position, divided by all its audited claims.</li>\
-<li><b>Peer group</b>: providers with at least {min} audited claims; providers with fewer are listed but not ranked or flagged (a share over a few claims says little).</li>\
-<li><b>Percentile</b> (0 to 100): the share of peer providers whose M62.81 share is at or below this provider's; equal shares get equal percentiles and the highest share is 100. <b>Outlier</b>: at or above the {pct:.0}th percentile, as in CMS's PEPPER and Comparative Billing Reports. The dashed line is the lowest share among outliers.</li>\
-<li><b>Reassessment cadence</b>: for each audited M62.81 visit, the patient's latest strength measurement on or before it (any note); visits since = M62.81 visits dated after the measurement up to and including this one; limits {v} visits and {d} days.</li>\
-<li><b>Claims audited</b>: the claims dated in the audited period, one per claim_id; the run folder lists them in <code>audited_claims.parquet</code> (claim_id, patient_id, provider_id, service_date, payer, amount_paid as the amount at risk), the <i>audited</i> frame of <code>claims-audit sample</code>.</li>\
-<li><b>Overpayment</b> of a sampled claim: its amount paid less the reviewer's audited amount. <b>Point estimate</b>: the sum over strata of the frame size times the mean overpayment; <b>lower</b> and <b>upper limit</b>: the point estimate minus and plus Student's t (two-sided, at the stated confidence) times the standard error, which carries the finite population correction.</li>\
-<li><b>Small cells</b>: with <code>--min-cell N</code>, counts from 1 to N-1 (claims, findings, patients, providers, notes, visits) show as <code>&lt;N</code> and are not drawn; a share is shown only when its numerator and denominator may be; the finding rows of a check with fewer than N findings are withheld. Zero is shown. Counts of input rows describe files, not people, and are always shown.</li>\
-</ul></section>",
-        min = a.min_claims,
-        pct = a.outlier_percentile,
-        v = a.max_visits,
-        d = a.max_days
-    )?;
-    Ok(())
 }
 
 #[cfg(test)]

@@ -22,6 +22,12 @@
 //! - **M62.81 notes**: notes that support an audited M62.81 claim
 //!   (CONTRACT.md: same claim_id, else same patient and date).
 
+mod documentation;
+mod months;
+mod payers;
+mod providers;
+mod rejects;
+
 use std::collections::BTreeMap;
 
 use anyhow::Result;
@@ -33,6 +39,7 @@ use crate::config::Config;
 use crate::evidence::FACT_COLUMNS;
 use crate::model::AuditTables;
 use crate::model::derived::{Derived, asof_backward, numbered_m6281_visits};
+pub use rejects::{RejectGroup, reject_groups};
 
 /// One provider of the audited claims.
 #[derive(Debug, Clone)]
@@ -361,377 +368,14 @@ pub fn finish(
     checks: &[CheckInfo],
 ) -> Result<Aggregates> {
     let t = &config.thresholds;
-    let order: BTreeMap<String, usize> = checks
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.id.to_string(), i))
-        .collect();
-    let n_checks = checks.len();
-    let order_df = df!(
-        "check_id" => checks.iter().map(|c| c.id).collect::<Vec<_>>(),
-        "check_order" => (0..n_checks as i32).collect::<Vec<_>>(),
-    )?;
-    let f = findings
-        .clone()
-        .lazy()
-        .select([
-            col("check_id"),
-            col("claim_id"),
-            col("provider_id"),
-            col("service_date"),
-            cents(col("amount_at_risk")).alias("amount_cents"),
-            when(col("payer").fill_null(lit("")).eq(lit("")))
-                .then(lit("(not given)"))
-                .otherwise(col("payer"))
-                .alias("payer"),
-        ])
-        .join(
-            order_df.lazy(),
-            [col("check_id")],
-            [col("check_id")],
-            JoinArgs::new(JoinType::Inner),
-        )
-        .with_column(month_number(col("service_date")).alias("month"));
-    // Read by a dozen plans below: computed once.
-    let f = crate::timing::stage("  aggregates: findings", || f.collect())?.lazy();
-    // One row per flagged claim, under its first check in catalog order.
-    // Sorted once by catalog order, so each claim's first row is its first
-    // check (a per-group sort_by is slow over millions of claims).
-    let primary = f
-        .clone()
-        .sort(
-            ["check_order"],
-            SortMultipleOptions::default().with_maintain_order(true),
-        )
-        .group_by([col("claim_id")])
-        .agg([
-            col("check_id").first(),
-            col("provider_id").first(),
-            col("payer").first(),
-            col("amount_cents").first(),
-        ])
-        .collect()?
-        .lazy();
-
-    // ---- providers
+    let fl = Flagged::of(findings, checks)?;
     let audited = counts.claims.clone().lazy();
-    let prov = audited
-        .clone()
-        .group_by([col("provider_id")])
-        .agg([
-            col("claims").sum().alias("claims"),
-            col("claims")
-                .filter(col("is_m6281"))
-                .sum()
-                .alias("m6281_claims"),
-        ])
-        .with_columns([
-            (col("m6281_claims").cast(DataType::Float64) / col("claims").cast(DataType::Float64))
-                .alias("share"),
-            col("claims")
-                .gt_eq(lit(t.provider_min_claims as u64))
-                .alias("eligible"),
-        ]);
-    let ranked = prov.clone().filter(col("eligible")).select([
-        col("provider_id"),
-        (col("share")
-            .rank(
-                RankOptions {
-                    method: RankMethod::Max,
-                    descending: false,
-                },
-                None,
-            )
-            .cast(DataType::Float64)
-            * lit(100.0)
-            / len().cast(DataType::Float64))
-        .alias("percentile"),
-    ]);
-    let flagged = f.clone().group_by([col("provider_id")]).agg([
-        len().cast(DataType::UInt64).alias("findings"),
-        col("claim_id")
-            .n_unique()
-            .cast(DataType::UInt64)
-            .alias("claims_flagged"),
-    ]);
-    let prov_amount = primary
-        .clone()
-        .group_by([col("provider_id")])
-        .agg([col("amount_cents").sum().alias("amount_cents")]);
-    let left = |lf: LazyFrame, other: LazyFrame, key: &str| {
-        lf.join(
-            other,
-            [col(key)],
-            [col(key)],
-            JoinArgs::new(JoinType::Left).with_coalesce(JoinCoalesce::CoalesceColumns),
-        )
-    };
-    let prov_df = left(
-        left(left(prov, ranked, "provider_id"), flagged, "provider_id"),
-        prov_amount,
-        "provider_id",
-    )
-    .with_columns([
-        col("findings").fill_null(lit(0u64)),
-        col("claims_flagged").fill_null(lit(0u64)),
-        col("amount_cents").fill_null(lit(0i64)),
-        col("percentile")
-            .gt_eq(lit(t.provider_outlier_percentile))
-            .fill_null(lit(false))
-            .alias("outlier"),
-    ])
-    .sort_by_exprs(
-        [col("amount_cents"), col("provider_id")],
-        SortMultipleOptions::default().with_order_descending_multi([true, false]),
-    );
-    let prov_df = crate::timing::stage("  aggregates: providers", || prov_df.collect())?;
-    let prov_checks = f
-        .clone()
-        .group_by([col("provider_id"), col("check_id")])
-        .agg([
-            len().cast(DataType::UInt64).alias("findings"),
-            col("amount_cents").sum().alias("amount_cents"),
-        ])
-        .collect()?;
-    let prov_primary = primary
-        .clone()
-        .group_by([col("provider_id"), col("check_id")])
-        .agg([col("amount_cents").sum().alias("amount_cents")])
-        .collect()?;
-    let pc_keys = strs(&prov_checks, "provider_id")?;
-    let pc_checks = strs(&prov_checks, "check_id")?;
-    let pc_findings = per_check(
-        &pc_keys,
-        &pc_checks,
-        &u64s(&prov_checks, "findings")?,
-        &order,
-    );
-    let pc_cents = per_check(
-        &pc_keys,
-        &pc_checks,
-        &i64s(&prov_checks, "amount_cents")?
-            .into_iter()
-            .map(|v| v.unwrap_or(0))
-            .collect::<Vec<_>>(),
-        &order,
-    );
-    let pp_cents = per_check(
-        &strs(&prov_primary, "provider_id")?,
-        &strs(&prov_primary, "check_id")?,
-        &i64s(&prov_primary, "amount_cents")?
-            .into_iter()
-            .map(|v| v.unwrap_or(0))
-            .collect::<Vec<_>>(),
-        &order,
-    );
-    let zeros_u = vec![0u64; n_checks];
-    let zeros_i = vec![0i64; n_checks];
-    let ids = strs(&prov_df, "provider_id")?;
-    let claims = u64s(&prov_df, "claims")?;
-    let m6281 = u64s(&prov_df, "m6281_claims")?;
-    let share = f64s(&prov_df, "share")?;
-    let eligible = bools(&prov_df, "eligible")?;
-    let percentile = f64s(&prov_df, "percentile")?;
-    let outlier = bools(&prov_df, "outlier")?;
-    let p_findings = u64s(&prov_df, "findings")?;
-    let p_flagged = u64s(&prov_df, "claims_flagged")?;
-    let p_cents = i64s(&prov_df, "amount_cents")?;
-    let providers: Vec<ProviderRow> = (0..prov_df.height())
-        .map(|i| ProviderRow {
-            id: ids[i].clone(),
-            claims: claims[i],
-            m6281_claims: m6281[i],
-            share: share[i].unwrap_or(0.0),
-            eligible: eligible[i],
-            percentile: percentile[i],
-            outlier: outlier[i],
-            findings: p_findings[i],
-            claims_flagged: p_flagged[i],
-            amount_cents: p_cents[i].unwrap_or(0),
-            check_findings: pc_findings.get(&ids[i]).cloned().unwrap_or(zeros_u.clone()),
-            check_cents: pc_cents.get(&ids[i]).cloned().unwrap_or(zeros_i.clone()),
-            primary_cents: pp_cents.get(&ids[i]).cloned().unwrap_or(zeros_i.clone()),
-        })
-        .collect();
-    let outlier_cut = providers
-        .iter()
-        .filter(|p| p.outlier)
-        .map(|p| p.share)
-        .min_by(|a, b| a.total_cmp(b));
-    let peer_count = providers.iter().filter(|p| p.eligible).count();
-
-    // ---- months
-    let span = audited
-        .clone()
-        .select([
-            col("first").min().alias("from"),
-            col("last").max().alias("to"),
-        ])
-        .collect()?;
-    let date_at = |name: &str| -> Result<Option<NaiveDate>> {
-        let c = span.column(name)?.cast(&DataType::String)?;
-        Ok(c.str()?
-            .get(0)
-            .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()))
-    };
-    let month_list = match (date_at("from")?, date_at("to")?) {
-        (Some(a), Some(b)) => month_range(a, b),
-        _ => Vec::new(),
-    };
-    // Months as numbers while grouping; as text once grouped.
-    let monthly = f
-        .clone()
-        .group_by([col("month"), col("check_id")])
-        .agg([len().cast(DataType::UInt64).alias("findings")])
-        .collect()?;
-    let month_claims = audited
-        .clone()
-        .group_by([col("month")])
-        .agg([col("claims").sum()])
-        .collect()?;
-    let mc: BTreeMap<String, u64> = month_texts(&month_claims)?
-        .into_iter()
-        .zip(u64s(&month_claims, "claims")?)
-        .collect();
-    let mf = per_check(
-        &month_texts(&monthly)?,
-        &strs(&monthly, "check_id")?,
-        &u64s(&monthly, "findings")?,
-        &order,
-    );
-    let months: Vec<MonthRow> = month_list
-        .into_iter()
-        .map(|m| MonthRow {
-            claims: mc.get(&m).copied().unwrap_or(0),
-            check_findings: mf.get(&m).cloned().unwrap_or(zeros_u.clone()),
-            month: m,
-        })
-        .collect();
-
-    // ---- payers
-    let payer_claims = audited
-        .clone()
-        .group_by([col("payer")])
-        .agg([col("claims").sum()]);
-    let payer_flagged = f.clone().group_by([col("payer")]).agg([
-        len().cast(DataType::UInt64).alias("findings"),
-        col("claim_id")
-            .n_unique()
-            .cast(DataType::UInt64)
-            .alias("claims_flagged"),
-    ]);
-    let payer_amount = primary
-        .clone()
-        .group_by([col("payer")])
-        .agg([col("amount_cents").sum().alias("amount_cents")]);
-    let payer_df = left(
-        left(payer_claims, payer_flagged, "payer"),
-        payer_amount,
-        "payer",
-    )
-    .with_columns([
-        col("findings").fill_null(lit(0u64)),
-        col("claims_flagged").fill_null(lit(0u64)),
-        col("amount_cents").fill_null(lit(0i64)),
-    ])
-    .sort_by_exprs(
-        [col("amount_cents"), col("payer")],
-        SortMultipleOptions::default().with_order_descending_multi([true, false]),
-    )
-    .collect()?;
-    let payer_checks = f
-        .clone()
-        .group_by([col("payer"), col("check_id")])
-        .agg([len().cast(DataType::UInt64).alias("findings")])
-        .collect()?;
-    let payer_primary = primary
-        .group_by([col("payer"), col("check_id")])
-        .agg([col("amount_cents").sum().alias("amount_cents")])
-        .collect()?;
-    let yf = per_check(
-        &strs(&payer_checks, "payer")?,
-        &strs(&payer_checks, "check_id")?,
-        &u64s(&payer_checks, "findings")?,
-        &order,
-    );
-    let yp = per_check(
-        &strs(&payer_primary, "payer")?,
-        &strs(&payer_primary, "check_id")?,
-        &i64s(&payer_primary, "amount_cents")?
-            .into_iter()
-            .map(|v| v.unwrap_or(0))
-            .collect::<Vec<_>>(),
-        &order,
-    );
-    let names = strs(&payer_df, "payer")?;
-    let y_claims = u64s(&payer_df, "claims")?;
-    let y_findings = u64s(&payer_df, "findings")?;
-    let y_flagged = u64s(&payer_df, "claims_flagged")?;
-    let y_cents = i64s(&payer_df, "amount_cents")?;
-    let payers: Vec<PayerRow> = (0..payer_df.height())
-        .map(|i| PayerRow {
-            payer: names[i].clone(),
-            claims: y_claims[i],
-            findings: y_findings[i],
-            claims_flagged: y_flagged[i],
-            amount_cents: y_cents[i].unwrap_or(0),
-            check_findings: yf.get(&names[i]).cloned().unwrap_or(zeros_u.clone()),
-            primary_cents: yp.get(&names[i]).cloned().unwrap_or(zeros_i.clone()),
-        })
-        .collect();
-
-    // ---- reassessment cadence (same counting as m6281-no-reassessment)
+    let (providers, outlier_cut, peer_count) = providers::aggregate(&fl, &audited, t)?;
+    let months = months::aggregate(&fl, &audited)?;
+    let payers = payers::aggregate(&fl, &audited)?;
+    // Reassessment cadence: counted with the model (same counting as m6281-no-reassessment).
     let cadence = counts.cadence.clone();
-
-    // ---- documentation completeness of M62.81 notes
-    let (overall, by_provider) = (&counts.notes_all, &counts.notes_by_provider);
-    let row_of = |df: &DataFrame, i: usize| -> Result<(u64, [u64; 6])> {
-        let notes = u64s(df, "notes")?[i];
-        let mut with = [0u64; 6];
-        for (k, c) in FACT_COLUMNS.iter().enumerate() {
-            with[k] = u64s(df, c)?[i];
-        }
-        Ok((notes, with))
-    };
-    let mut completeness = Vec::new();
-    let total_m6281: u64 = providers.iter().map(|p| p.m6281_claims).sum();
-    let (notes, with) = if overall.height() > 0 {
-        row_of(overall, 0)?
-    } else {
-        (0, [0; 6])
-    };
-    completeness.push(CompletenessRow {
-        group: "all".into(),
-        m6281_claims: total_m6281,
-        notes,
-        with,
-    });
-    let bp_ids = strs(by_provider, "provider_id")?;
-    let top: Vec<(String, u64)> = {
-        let mut v: Vec<&ProviderRow> = providers.iter().filter(|p| p.m6281_claims > 0).collect();
-        v.sort_by(|a, b| {
-            b.m6281_claims
-                .cmp(&a.m6281_claims)
-                .then_with(|| a.id.cmp(&b.id))
-        });
-        v.into_iter()
-            .take(5)
-            .map(|p| (p.id.clone(), p.m6281_claims))
-            .collect()
-    };
-    for (id, m) in top {
-        let (notes, with) = match bp_ids.iter().position(|p| *p == id) {
-            Some(i) => row_of(by_provider, i)?,
-            None => (0, [0; 6]),
-        };
-        completeness.push(CompletenessRow {
-            group: id,
-            m6281_claims: m,
-            notes,
-            with,
-        });
-    }
-
+    let completeness = documentation::aggregate(counts, &providers)?;
     Ok(Aggregates {
         providers,
         months,
@@ -745,6 +389,102 @@ pub fn finish(
         max_visits: t.reassessment_max_visits,
         max_days: t.reassessment_max_days,
     })
+}
+
+/// The findings as the sections' aggregates read them, computed once:
+/// every finding with its catalog position, amount in cents, payer ("(not
+/// given)" when empty) and month, and one row per flagged claim under its
+/// first check.
+pub struct Flagged {
+    /// check_id, claim_id, provider_id, service_date, amount_cents, payer, check_order, month.
+    f: LazyFrame,
+    /// claim_id, check_id, provider_id, payer, amount_cents: each flagged claim once.
+    primary: LazyFrame,
+    /// Check id -> position in the catalog.
+    order: BTreeMap<String, usize>,
+    n_checks: usize,
+}
+
+impl Flagged {
+    fn of(findings: &DataFrame, checks: &[CheckInfo]) -> Result<Flagged> {
+        let order: BTreeMap<String, usize> = checks
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id.to_string(), i))
+            .collect();
+        let n_checks = checks.len();
+        let order_df = df!(
+            "check_id" => checks.iter().map(|c| c.id).collect::<Vec<_>>(),
+            "check_order" => (0..n_checks as i32).collect::<Vec<_>>(),
+        )?;
+        let f = findings
+            .clone()
+            .lazy()
+            .select([
+                col("check_id"),
+                col("claim_id"),
+                col("provider_id"),
+                col("service_date"),
+                cents(col("amount_at_risk")).alias("amount_cents"),
+                when(col("payer").fill_null(lit("")).eq(lit("")))
+                    .then(lit("(not given)"))
+                    .otherwise(col("payer"))
+                    .alias("payer"),
+            ])
+            .join(
+                order_df.lazy(),
+                [col("check_id")],
+                [col("check_id")],
+                JoinArgs::new(JoinType::Inner),
+            )
+            .with_column(month_number(col("service_date")).alias("month"));
+        // Read by a dozen plans below: computed once.
+        let f = crate::timing::stage("  aggregates: findings", || f.collect())?.lazy();
+        // One row per flagged claim, under its first check in catalog order.
+        // Sorted once by catalog order, so each claim's first row is its first
+        // check (a per-group sort_by is slow over millions of claims).
+        let primary = f
+            .clone()
+            .sort(
+                ["check_order"],
+                SortMultipleOptions::default().with_maintain_order(true),
+            )
+            .group_by([col("claim_id")])
+            .agg([
+                col("check_id").first(),
+                col("provider_id").first(),
+                col("payer").first(),
+                col("amount_cents").first(),
+            ])
+            .collect()?
+            .lazy();
+        Ok(Flagged {
+            f,
+            primary,
+            order,
+            n_checks,
+        })
+    }
+
+    /// One zero count per check.
+    fn zeros_u(&self) -> Vec<u64> {
+        vec![0u64; self.n_checks]
+    }
+
+    /// One zero amount per check.
+    fn zeros_i(&self) -> Vec<i64> {
+        vec![0i64; self.n_checks]
+    }
+}
+
+/// Left join on one key column, the key coalesced.
+fn left_join(lf: LazyFrame, other: LazyFrame, key: &str) -> LazyFrame {
+    lf.join(
+        other,
+        [col(key)],
+        [col(key)],
+        JoinArgs::new(JoinType::Left).with_coalesce(JoinCoalesce::CoalesceColumns),
+    )
 }
 
 /// Notes that support an audited M62.81 claim, with what they document:
@@ -838,67 +578,6 @@ fn cadence(ctx: &Derived) -> Result<Cadence> {
             .collect(),
         unmeasured,
     })
-}
-
-/// Rejected rows of one input, grouped by column and kind of reason.
-#[derive(Debug, Clone)]
-pub struct RejectGroup {
-    pub input: String,
-    pub column: String,
-    /// The reason without the quoted value.
-    pub reason: String,
-    pub rows: u64,
-    /// File and row of the first such reject.
-    pub example: String,
-}
-
-/// Groups a rejects frame (file, row, column, reason) for the report; most rows first.
-pub fn reject_groups(input: &str, rejects: &DataFrame) -> Result<Vec<RejectGroup>> {
-    if rejects.height() == 0 {
-        return Ok(Vec::new());
-    }
-    let g = rejects
-        .clone()
-        .lazy()
-        .with_column(
-            col("reason")
-                .str()
-                .replace(lit(r#":\s*".*$"#), lit(""), false)
-                .alias("kind"),
-        )
-        .sort(["file", "row"], Default::default())
-        .group_by([col("column"), col("kind")])
-        .agg([
-            len().cast(DataType::UInt64).alias("rows"),
-            col("file").first(),
-            col("row").first(),
-        ])
-        .sort_by_exprs(
-            [col("rows"), col("column"), col("kind")],
-            SortMultipleOptions::default().with_order_descending_multi([true, false, false]),
-        )
-        .collect()?;
-    let columns = strs(&g, "column")?;
-    let kinds = strs(&g, "kind")?;
-    let rows = u64s(&g, "rows")?;
-    let files = strs(&g, "file")?;
-    let first = i64s(&g, "row")?;
-    Ok((0..g.height())
-        .map(|i| RejectGroup {
-            input: input.to_string(),
-            column: columns[i].clone(),
-            reason: kinds[i].clone(),
-            rows: rows[i],
-            example: format!(
-                "{} row {}",
-                std::path::Path::new(&files[i])
-                    .file_name()
-                    .map(|f| f.to_string_lossy().to_string())
-                    .unwrap_or_else(|| files[i].clone()),
-                first[i].unwrap_or(0)
-            ),
-        })
-        .collect())
 }
 
 #[cfg(test)]
