@@ -8,6 +8,7 @@ mod formats;
 mod history;
 mod inputs;
 mod phi;
+mod phrasing;
 mod props;
 mod query;
 mod report;
