@@ -126,12 +126,14 @@ const MSK: &str = r"(?:deconditioning|deconditioned|disuse|post-?\s?operative(?:
 /// Words that end a negation's or an uncertainty's reach (NegEx termination terms).
 /// Masked lists replace matches with a clause break, so this splits the clause.
 const CLAUSE_BREAK: &str = r"\b(?:but|however|although|though|whereas|except)\b";
-/// The items of a list after a negation (`no edema, erythema, or atrophy`):
-/// up to six words, with commas and `and`/`or` between them, as many as
-/// there are (greedy: the negation reaches the list's last item). ASCII word
-/// characters only, so that the pattern stays small and fast (see
+/// The rest of a clause after a negation, up to the item it covers: a
+/// negation covers every item of its list (`no edema, erythema, or
+/// atrophy`), as far as the clause goes (`.`, `;`, `:`, `?`, a line end, or
+/// a masked `but`, `however`, ... end it). Greedy, so it reaches the list's
+/// last item. Plain ASCII words, spaces and commas, with no counted
+/// repetition: the automaton stays small and the pass fast (see
 /// props::long_pathological_notes_cost_linear_time).
-const LIST_WORDS: &str = r"(?:[a-z0-9/'-]+,?\s+){0,6}";
+const LIST_WORDS: &str = r"[a-z0-9/' \t,-]*";
 /// What a section header ends with: `Neuro: WNL`, `EMG - normal`.
 const HEADER: &str = r"(?:\s*[:=-]\s*|\s+)";
 const SURGERY: &str = r"(?:surgery|surgical|repair|arthroplasty|replacement|tka|tha|tkr|thr|orif|fixation|fusion|laminectomy|discectomy|\w+ectomy|\w+plasty|\w+otomy|\w+oscopy|amputation|reconstruction|procedure|operation|cabg|transplant\w*)";
@@ -176,7 +178,7 @@ impl Default for EvidencePatterns {
                 CLAUSE_BREAK.into(),
                 // a negation covers the items of its list: "no edema, erythema, or atrophy" (all of it: greedy,
                 // and before the single-term negation, which would take only its first item)
-                format!(r"\b(?:no|without|denies|denied|negative for|absence of|free of|no (?:hx|history) of)\s+{LIST_WORDS}{MSK}"),
+                format!(r"\b(?:no|without|denies|denied|negative for|absence of|free of|no (?:hx|history) of)\s+{LIST_WORDS}\b{MSK}"),
                 // pre-negation: no atrophy, not deconditioned, denies disuse
                 format!(r"\b(?:no|not|without|denies|denied|negative for|absence of|free of|ruled out|rule out|r/o|never|assess for|evaluate for|eval for)\s+(?:[\w/-]+\s+){{0,3}}?{MSK}"),
                 // someone else's: "family hx of myopathy", "mother had muscle wasting"
@@ -206,7 +208,7 @@ impl Default for EvidencePatterns {
                 format!(r"\b{NEURO}{HEADER}(?:[\w/()-]+:?\s+){{0,4}}?(?:(?:was|were|is|are|has been|have been|been)\s+)?(?:ruled out|excluded|negative|neg|normal|within normal limits|wnl|unremarkable|non-?focal)\b"),
                 format!(r"\b(?:no (?:evidence|signs?|findings?|indications?) of|negative for|without (?:any )?(?:evidence|signs?) of|ruled out|excluded|absence of)\s+(?:[\w/-]+\s+){{0,2}}?{NEURO}"),
                 // a negation covers the items of its list: "negative for myopathy, radiculopathy, and neuropathy"
-                format!(r"\b(?:no (?:evidence|signs?|findings?|indications?) of|negative for|without (?:any )?(?:evidence|signs?) of|ruled out|excluded|absence of)\s+{LIST_WORDS}{NEURO}"),
+                format!(r"\b(?:no (?:evidence|signs?|findings?|indications?) of|negative for|without (?:any )?(?:evidence|signs?) of|ruled out|excluded|absence of)\s+{LIST_WORDS}\b{NEURO}"),
                 r"\bneuro(?:logic(?:al(?:ly)?)?)?\s*(?:exam(?:ination)?)?\s*:?\s*(?:grossly\s+)?intact\b".into(),
                 r"\bnot\s+(?:of\s+)?neuro(?:logic(?:al)?|genic|pathic)\b".into(),
                 r"\bno\s+(?:focal\s+|new\s+|objective\s+|significant\s+)?(?:neuro\w*)\s+(?:deficits?|causes?|findings?|involvement|signs?|etiology|abnormalit\w*|compromise|symptoms?|origin|disease|disorder|component)\b".into(),
@@ -228,7 +230,7 @@ impl Default for EvidencePatterns {
                 // normal function: "gait: normal", "transfers independent"
                 r"\b(?:gait|balance|transfers?|ambulation|mobility|adls?|stairs?)\s*(?::|is|was|are|were)?\s*(?:normal|wnl|within normal limits|intact|good|steady|stable|safe|independent(?:ly)?|unremarkable)\b".into(),
                 // denied: "denies falls", "no difficulty with stairs, no assistive device"
-                format!(r"\b(?:no|denies|denied|without|negative for)\s+{LIST_WORDS}(?:falls?|difficulty|limitations?|(?:assistive )?device|gait (?:deviations?|abnormalit\w*)|balance (?:deficits?|problems?|issues?)|functional (?:limitations?|deficits?|decline))\b"),
+                format!(r"\b(?:no|denies|denied|without|negative for)\s+{LIST_WORDS}\b(?:falls?|difficulty|limitations?|(?:assistive )?device|gait (?:deviations?|abnormalit\w*)|balance (?:deficits?|problems?|issues?)|functional (?:limitations?|deficits?|decline))\b"),
             ],
             treatment_plan: vec![
                 // (an empty template field "Plan: ___" is no plan: the word must lead somewhere)
