@@ -63,6 +63,9 @@ pub struct EvidencePatterns {
     pub msk_etiology: Vec<String>,
     pub neuro_distinction_mask: Vec<String>,
     pub neuro_distinction: Vec<String>,
+    /// Normal or denied function (`gait: normal`, `denies falls`), blanked
+    /// before `functional_impact` is searched.
+    pub functional_impact_mask: Vec<String>,
     pub functional_impact: Vec<String>,
     pub treatment_plan: Vec<String>,
 }
@@ -115,7 +118,7 @@ impl Default for CodeGroups {
 }
 
 /// Words that name what a number counts: `3 sets`, `1/5 attempts`, `150 ft`.
-const COUNT_NOUNS: &str = r"(?:sets?|reps?|repetitions?|times|attempts?|trials?|tries|visits?|sessions?|treatments?|days?|weeks?|wks?|months?|years?|yrs?|minutes?|mins?|seconds?|secs?|hours?|hrs?|ft|feet|foot|meters?|metres?|yards?|steps?|stairs?|laps?|lbs?|pounds?|kg|falls?|episodes?|patients?|items?|questions?|trials?|rounds?|cycles?|blocks?|inches|in\.|cm|degrees?|deg|%|percent)";
+const COUNT_NOUNS: &str = r"(?:sets?|reps?|repetitions?|times|attempts?|trials?|tries|visits?|sessions?|treatments?|days?|weeks?|wks?|months?|years?|yrs?|nights?|minutes?|mins?|seconds?|secs?|hours?|hrs?|ft|feet|foot|meters?|metres?|yards?|steps?|stairs?|laps?|lbs?|pounds?|kg|falls?|episodes?|patients?|items?|questions?|trials?|rounds?|cycles?|blocks?|inches|in\.|cm|degrees?|deg|%|percent)";
 /// Neurological terms whose exclusion makes a neuro distinction.
 const NEURO: &str = r"(?:neuro\w*|radiculopath\w*|myelopath\w*|plexopath\w*|polyneuropath\w*|emg(?:\s*/\s*ncs)?|ncs|ncv|nerve conduction(?:\s+stud(?:y|ies))?|electrodiagnostic\w*|nerve (?:injury|damage|involvement|compression|entrapment|cause)|central (?:cause|etiology|origin)|stroke|spinal cord (?:injury|lesion|involvement)|motor neuron\w*(?:\s+disease)?|myasthenia\w*)";
 /// Musculoskeletal etiologies of CHECKS.md.
@@ -123,6 +126,16 @@ const MSK: &str = r"(?:deconditioning|deconditioned|disuse|post-?\s?operative(?:
 /// Words that end a negation's or an uncertainty's reach (NegEx termination terms).
 /// Masked lists replace matches with a clause break, so this splits the clause.
 const CLAUSE_BREAK: &str = r"\b(?:but|however|although|though|whereas|except)\b";
+/// The rest of a clause after a negation, up to the item it covers: a
+/// negation covers every item of its list (`no edema, erythema, or
+/// atrophy`), as far as the clause goes (`.`, `;`, `:`, `?`, a line end, or
+/// a masked `but`, `however`, ... end it). Greedy, so it reaches the list's
+/// last item. Plain ASCII words, spaces and commas, with no counted
+/// repetition: the automaton stays small and the pass fast (see
+/// props::long_pathological_notes_cost_linear_time).
+const LIST_WORDS: &str = r"[a-z0-9/' \t,-]*";
+/// What a section header ends with: `Neuro: WNL`, `EMG - normal`.
+const HEADER: &str = r"(?:\s*[:=-]\s*|\s+)";
 const SURGERY: &str = r"(?:surgery|surgical|repair|arthroplasty|replacement|tka|tha|tkr|thr|orif|fixation|fusion|laminectomy|discectomy|\w+ectomy|\w+plasty|\w+otomy|\w+oscopy|amputation|reconstruction|procedure|operation|cabg|transplant\w*)";
 
 impl Default for EvidencePatterns {
@@ -142,6 +155,8 @@ impl Default for EvidencePatterns {
                 format!(r"\b\d+(?:\.\d+)?(?:\s*/\s*\d+)?\s*{COUNT_NOUNS}(?:\W|$)"),
                 // numeric ranges: 0-5, 3-4
                 r"\b\d+\s*-\s*\d+\b".into(),
+                // pain on a five-point scale: "pain 4/5 at worst"
+                r"\bpain\s*(?:level|score|rating)?\s*(?:of|:|=)?\s*\d\s*/\s*5\b".into(),
                 // a clause that is a question: "strength 4/5?"
                 r"[^.;!?\n]*\?".into(),
             ],
@@ -154,12 +169,20 @@ impl Default for EvidencePatterns {
             ],
             muscle_group: vec![
                 r"\b(?:quadriceps|quads?|hamstrings?|glut(?:e|eus|eal)\w*|iliopsoas|hip (?:flexors?|extensors?|abductors?|adductors?|flexion|extension|abduction)|knee (?:flexors?|extensors?|flexion|extension)|ankle (?:dorsi ?flexors?|plantar ?flexors?|dorsiflexion|plantarflexion)|dorsi ?flexors?|plantar ?flexors?|gastrocnemius|soleus|tibialis anterior|deltoids?|biceps|triceps|rotator cuff|shoulder (?:flexors?|extensors?|abductors?|flexion|abduction|external rotators?|internal rotators?)|elbow (?:flexors?|extensors?)|wrist (?:flexors?|extensors?)|grip|trunk (?:flexors?|extensors?)|core|abdominals?|paraspinals?|(?:upper|lower) extremit(?:y|ies)|(?:bilateral )?(?:ue|le)s?)\b".into(),
+                // MMT-table abbreviations: hip flex, knee ext, ankle DF, shoulder IR/ER, BLE, BUE
+                r"\b(?:hip|knee|ankle|shoulder|elbow|wrist|trunk|neck)\s+(?:flex\w*|ext\w*|abd\w*|add\w*|ir|er|df|pf|inv\w*|ev\w*|rotat\w*)\b".into(),
+                r"\b(?:b/?l|bil(?:at)?\.?|bilateral)?\s*(?:ble|bue|b\s+le|b\s+ue)s?\b".into(),
             ],
             msk_etiology_mask: vec![
                 // NegEx termination: a negation does not reach past "but", "however", ...
                 CLAUSE_BREAK.into(),
+                // a negation covers the items of its list: "no edema, erythema, or atrophy" (all of it: greedy,
+                // and before the single-term negation, which would take only its first item)
+                format!(r"\b(?:no|without|denies|denied|negative for|absence of|free of|no (?:hx|history) of)\s+{LIST_WORDS}\b{MSK}"),
                 // pre-negation: no atrophy, not deconditioned, denies disuse
-                format!(r"\b(?:no|not|without|denies|denied|negative for|absence of|free of|ruled out|rule out|r/o|never)\s+(?:[\w/-]+\s+){{0,3}}?{MSK}"),
+                format!(r"\b(?:no|not|without|denies|denied|negative for|absence of|free of|ruled out|rule out|r/o|never|assess for|evaluate for|eval for)\s+(?:[\w/-]+\s+){{0,3}}?{MSK}"),
+                // someone else's: "family hx of myopathy", "mother had muscle wasting"
+                format!(r"\b(?:family (?:hx|history)|fhx|fh|mother|father|sister|brother)\b[^.;\n]{{0,40}}?{MSK}"),
                 // post-negation: atrophy absent, deconditioning ruled out
                 format!(r"{MSK}\s+(?:\w+\s+){{0,1}}?(?:absent|ruled out|excluded|unlikely|not (?:present|seen|noted|observed|evident))"),
                 format!(r"{MSK}\s*:\s*(?:none|no|negative|absent|not (?:present|seen|noted))\b"),
@@ -181,8 +204,13 @@ impl Default for EvidencePatterns {
             ],
             neuro_distinction: vec![
                 // a neurological cause named as ruled out, excluded, negative or normal
-                format!(r"\b{NEURO}\s+(?:[\w/-]+\s+){{0,4}}?(?:(?:was|were|is|are|has been|have been|been)\s+)?(?:ruled out|excluded|negative|normal|within normal limits|wnl|unremarkable)\b"),
+                // (a header's finding reaches to the end of its sentence: "NCS: negative")
+                format!(r"\b{NEURO}{HEADER}(?:[\w/()-]+:?\s+){{0,4}}?(?:(?:was|were|is|are|has been|have been|been)\s+)?(?:ruled out|excluded|negative|neg|normal|within normal limits|wnl|unremarkable|non-?focal)\b"),
                 format!(r"\b(?:no (?:evidence|signs?|findings?|indications?) of|negative for|without (?:any )?(?:evidence|signs?) of|ruled out|excluded|absence of)\s+(?:[\w/-]+\s+){{0,2}}?{NEURO}"),
+                // a negation covers the items of its list: "negative for myopathy, radiculopathy, and neuropathy"
+                format!(r"\b(?:no (?:evidence|signs?|findings?|indications?) of|negative for|without (?:any )?(?:evidence|signs?) of|ruled out|excluded|absence of)\s+{LIST_WORDS}\b{NEURO}"),
+                r"\bneuro(?:logic(?:al(?:ly)?)?)?\s*(?:exam(?:ination)?)?\s*:?\s*(?:grossly\s+)?intact\b".into(),
+                r"\bnot\s+(?:of\s+)?neuro(?:logic(?:al)?|genic|pathic)\b".into(),
                 r"\bno\s+(?:focal\s+|new\s+|objective\s+|significant\s+)?(?:neuro\w*)\s+(?:deficits?|causes?|findings?|involvement|signs?|etiology|abnormalit\w*|compromise|symptoms?|origin|disease|disorder|component)\b".into(),
                 r"\bno\s+(?:peripheral\s+)?(?:neuropath\w*|radiculopath\w*|myelopath\w*|plexopath\w*)".into(),
                 format!(r"\b(?:normal|negative|unremarkable)\s+(?:[\w/-]+\s+){{0,1}}?{NEURO}"),
@@ -191,10 +219,25 @@ impl Default for EvidencePatterns {
                 r"\bnon-?\s?(?:neurological|neurologic|neurogenic|neuropathic)\b".into(),
             ],
             functional_impact: vec![
-                r"\b(?:difficulty|unable to|inability|gait|ambulat\w*|transfers?|sit[- ]to[- ]stand|stairs?|adls?|iadls?|activities of daily living|falls?|fall risk|balance|mobility|dependent|independence|assist(?:ance)?|walker|cane|limits?|limitations?|functional (?:decline|limitation|deficit)s?|impair\w*)\b".into(),
+                r"\b(?:difficulty|unable to|inability|gait|ambulat\w*|transfers?|sit[- ]to[- ]stand|stairs?|adls?|iadls?|activities of daily living|falls?|fall risk|balance|mobility|dependent|independence|assist(?:ance)?|walker|cane|limitations?|functional (?:decline|limitation|deficit)s?|impair\w*)\b".into(),
+                // "limits" as a verb, not "within normal limits" (nor "limited", often a cause: "limited activity")
+                r"\blimit(?:s|ing)\s+(?:\w+\s+){0,2}?(?:walk\w*|ambulat\w*|stairs?|stair|mobility|function\w*|activit\w*|adls?|transfers?|standing|sitting|reaching|lifting|climbing|ability|community)\b".into(),
+                // assistive devices and assist levels: RW, SPC, CGA, min A
+                r"\b(?:rw|fww|spc|qc|cga|sba|(?:min|mod|max)\s*a)\b".into(),
+            ],
+            functional_impact_mask: vec![
+                CLAUSE_BREAK.into(),
+                // normal function: "gait: normal", "transfers independent"
+                r"\b(?:gait|balance|transfers?|ambulation|mobility|adls?|stairs?)\s*(?::|is|was|are|were)?\s*(?:normal|wnl|within normal limits|intact|good|steady|stable|safe|independent(?:ly)?|unremarkable)\b".into(),
+                // denied: "denies falls", "no difficulty with stairs, no assistive device"
+                format!(r"\b(?:no|denies|denied|without|negative for)\s+{LIST_WORDS}\b(?:falls?|difficulty|limitations?|(?:assistive )?device|gait (?:deviations?|abnormalit\w*)|balance (?:deficits?|problems?|issues?)|functional (?:limitations?|deficits?|decline))\b"),
             ],
             treatment_plan: vec![
-                r"\b(?:plan of care|poc|plan|continue (?:pt|ot|therapy|skilled)|therapeutic exercise|strengthening|home exercise program|hep|frequency|goals?|recommend\w*|refer\w*|progress (?:to|as tolerated))\b".into(),
+                // (an empty template field "Plan: ___" is no plan: the word must lead somewhere)
+                r"\bplan\b\s*:?\s*[a-z0-9(]".into(),
+                // the P of a SOAP note: "P: continue quad sets"
+                r"\bp\s*:\s*[a-z(]".into(),
+                r"\b(?:plan of care|poc|continue (?:pt|ot|therapy|skilled)|therapeutic exercise|strengthening|home exercise program|hep|frequency|goals?|recommend\w*|refer\w*|progress (?:to|as tolerated))\b".into(),
                 r"\b\d\s*x\s*/?\s*(?:wk|week)\b".into(),
             ],
         }
@@ -328,7 +371,7 @@ impl Config {
 
 impl EvidencePatterns {
     /// Every pattern list with its config key, for validation and reports.
-    pub fn lists(&self) -> [(&'static str, &Vec<String>); 9] {
+    pub fn lists(&self) -> [(&'static str, &Vec<String>); 10] {
         [
             ("not_grade_mask", &self.not_grade_mask),
             ("strength_grade", &self.strength_grade),
@@ -337,6 +380,7 @@ impl EvidencePatterns {
             ("msk_etiology", &self.msk_etiology),
             ("neuro_distinction_mask", &self.neuro_distinction_mask),
             ("neuro_distinction", &self.neuro_distinction),
+            ("functional_impact_mask", &self.functional_impact_mask),
             ("functional_impact", &self.functional_impact),
             ("treatment_plan", &self.treatment_plan),
         ]

@@ -18,17 +18,20 @@
 //! present, the id well formed, unique and not a built-in id, the severity
 //! one of high/medium/low, and the query parsed and planned against empty
 //! tables of the real schema (so an unknown table or column is caught too).
+//! A query whose `evidence` carries note text (`notes.text`, or anything
+//! computed from it) is refused too ([`note_text`]).
 //! A problem stops the run with one line naming the file (exit 2). The
 //! engine then treats the rows like a built-in check's: restricted to the
 //! audited claims of the period, one finding per claim (evidence of several
 //! rows joined), in the same findings schema, summary and report.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 use polars::prelude::*;
 
+use super::note_text;
 use super::{CheckContext, CheckInfo, Scope, Severity};
 use crate::input_error;
 use crate::sql;
@@ -205,6 +208,7 @@ fn validate_query(shown: &str, text: &str, empty: &crate::model::AuditTables) ->
     }
     let mut ctx = sql::context(tables);
     let df = ctx.execute(text).and_then(|lf| lf.collect()).map_err(bad)?;
+    refuse_note_text_in_evidence(shown, text, empty)?;
     let names: Vec<String> = df
         .get_column_names()
         .iter()
@@ -231,6 +235,41 @@ fn validate_query(shown: &str, text: &str, empty: &crate::model::AuditTables) ->
         );
     }
     Ok(names.iter().any(|n| n == "evidence"))
+}
+
+/// Stops the load when the query's `evidence` carries note text (see
+/// [`note_text`]): findings, summary and report never hold note text,
+/// whoever wrote the check.
+fn refuse_note_text_in_evidence(
+    shown: &str,
+    text: &str,
+    empty: &crate::model::AuditTables,
+) -> Result<()> {
+    let mut tables: HashMap<String, Vec<String>> = HashMap::new();
+    for (name, mut lf) in sql::model_tables(empty) {
+        let schema = lf.collect_schema()?;
+        tables.insert(
+            name.to_string(),
+            schema.iter_names().map(|n| n.to_string()).collect(),
+        );
+    }
+    let codes = sql::icd10cm()?;
+    tables.insert(
+        "icd10cm".into(),
+        codes
+            .get_column_names()
+            .iter()
+            .map(|n| n.to_string())
+            .collect(),
+    );
+    match note_text::evidence_reads_note_text(text, &tables) {
+        Ok(Some(line)) => input_error!(
+            "{shown}, line {line}: `evidence` would carry note text (notes.text is read here); note text must never reach findings: test the text in WHERE, or read note_facts (flags and grade tokens), and build evidence from ids, codes and fixed words"
+        ),
+        Ok(None) => Ok(()),
+        // (Polars parsed it already; a stricter parse here is not the user's problem.)
+        Err(e) => input_error!("{shown}: cannot check where `evidence` comes from ({e})"),
+    }
 }
 
 fn leak(s: String) -> &'static str {

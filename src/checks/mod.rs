@@ -7,6 +7,7 @@
 //! user documentation (`//!`), which `claims-audit checks` prints.
 
 pub mod custom;
+mod note_text;
 pub mod shared;
 
 mod dx_invalid;

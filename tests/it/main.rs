@@ -9,6 +9,7 @@ mod history;
 mod inputs;
 mod layering;
 mod phi;
+mod phrasing;
 mod props;
 mod query;
 mod report;

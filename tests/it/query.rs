@@ -480,6 +480,11 @@ fn bad_custom_checks_stop_the_run_with_one_line_naming_the_file() {
             vec!["builtin.sql, line 1", "dx-invalid", "built-in"],
         ),
         (
+            "note_text.sql",
+            format!("{GOOD_HEADER}WITH t AS (\n    SELECT claim_id, text AS body FROM notes\n)\nSELECT claim_id, upper(body) AS evidence FROM t\n"),
+            vec!["note_text.sql, line 6", "note text", "WHERE"],
+        ),
+        (
             "no_claim_id.sql",
             format!("{GOOD_HEADER}SELECT patient_id FROM claims\n"),
             vec!["no_claim_id.sql", "claim_id"],
