@@ -7,6 +7,7 @@ mod crash_safety;
 mod formats;
 mod history;
 mod inputs;
+mod parts;
 mod phi;
 mod props;
 mod query;
