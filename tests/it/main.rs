@@ -16,3 +16,4 @@ mod sample;
 mod sampling;
 mod scheduled;
 mod shards;
+mod spark;
