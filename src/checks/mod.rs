@@ -7,6 +7,7 @@
 //! user documentation (`//!`), which `claims-audit checks` prints.
 
 pub mod custom;
+pub mod per_patient;
 pub mod shared;
 
 mod dx_invalid;

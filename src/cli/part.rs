@@ -12,8 +12,8 @@
 //! `__source_row`, give each row's file and data row number (from 1) in the
 //! original export, so that rejects name them as one `run` would. Every
 //! patient's claims and notes must be in the same partition (each check
-//! relates one patient's own rows; custom checks too: see README, "Running
-//! on Spark"). The part folder is complete once its part.json exists.
+//! relates one patient's own rows; a custom check that compares patients is
+//! detected and refused: see `checks::per_patient`). The part folder is complete once its part.json exists.
 
 use std::path::PathBuf;
 
@@ -52,6 +52,8 @@ pub fn run(args: PartArgs) -> Result<i32> {
     let period = args.period.period()?;
     let mut checks = registry();
     checks.extend(custom::load(args.checks_dir.as_deref(), &checks)?);
+    // A partition holds some patients only: custom checks must not compare patients.
+    crate::checks::per_patient::set_enabled(true);
     let files = args.inputs.files();
     let options = audit::AuditOptions {
         inputs: &files,
@@ -59,7 +61,13 @@ pub fn run(args: PartArgs) -> Result<i32> {
         period,
         checks: &checks,
     };
-    let audited = audit::audit(options, None, |_, _| {})?;
+    let audited = match audit::audit(options, None, |_, _| {}) {
+        Ok(a) => a,
+        Err(e) => match crate::checks::per_patient::take_refusal() {
+            Some(refusal) => input_error!("{refusal}"),
+            None => return Err(e),
+        },
+    };
     crate::part::write(&args.out, &audited)?;
     Ok(exit::OK)
 }

@@ -93,6 +93,8 @@ fn audit_in_shards(
     count: usize,
 ) -> Result<(audit::Audited, Progress)> {
     let shards = crate::shard::plan(options.inputs, count)?;
+    // A shard holds some patients only: custom checks must not compare patients.
+    crate::checks::per_patient::set_enabled(shards.len() > 1);
     let mut progress = Progress::new(args.quiet, 3 * shards.len() as u64 + 1);
     let mut parts = Vec::with_capacity(shards.len());
     for shard in &shards {
@@ -102,8 +104,12 @@ fn audit_in_shards(
             String::new()
         };
         let sharded = (shards.len() > 1).then_some(shard);
-        parts.push(audit::audit(options, sharded, |name, message| {
+        let audited = audit::audit(options, sharded, |name, message| {
             progress.stage(name, format!("{of}{message}"))
+        });
+        // A custom check that compares patients ties the shards as a shared claim would.
+        parts.push(audited.map_err(|e| {
+            crate::checks::per_patient::take_refusal().map_or(e, |m| anyhow::Error::new(Tie(m)))
         })?);
     }
     let audited = if parts.len() == 1 {

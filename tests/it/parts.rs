@@ -210,3 +210,97 @@ fn merge_refuses_an_unfinished_part_and_writes_nothing() {
     assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
     assert!(!out.exists(), "nothing written");
 }
+
+#[test]
+fn a_custom_check_comparing_patients_is_refused_per_group_of_patients() {
+    let tmp = tempfile::tempdir().unwrap();
+    let checks = tmp.path().join("checks");
+    std::fs::create_dir_all(&checks).unwrap();
+    // A provider's claim count over all of its patients: not one patient's own rows.
+    write(
+        &checks,
+        "busy_providers.sql",
+        "-- id: busy-provider\n-- severity: low\n-- rule: test\n-- description: claims of providers with 20 claims or more\n\
+         SELECT v.claim_id FROM visits v JOIN (SELECT provider_id, COUNT(*) AS n FROM visits GROUP BY provider_id) p \
+         ON v.provider_id = p.provider_id WHERE p.n >= 20\n",
+    );
+    let (claims, notes) = (sample("claims.csv"), sample("notes.csv"));
+    // One pass runs it.
+    audit(
+        &claims,
+        &notes,
+        &tmp.path().join("one"),
+        &["--checks-dir", s(&checks)],
+    );
+    // Shards and parts refuse it, naming the file, and write nothing.
+    let out = tmp.path().join("sharded");
+    let o = run(&[
+        "run",
+        "--claims",
+        s(&claims),
+        "--notes",
+        s(&notes),
+        "--out",
+        s(&out),
+        "--quiet",
+        "--shards",
+        "3",
+        "--checks-dir",
+        s(&checks),
+    ]);
+    let err = stderr(&o);
+    assert_ne!(o.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("busy_providers.sql") && err.contains("relates rows of different patients"),
+        "{err}"
+    );
+    assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
+    assert!(!out.exists(), "nothing written");
+    // `--shards auto` choosing 3 shards audits in one pass instead, saying why.
+    let size = |p: &Path| std::fs::metadata(p).unwrap().len();
+    let rows = size(&claims) / 100 + size(&notes) / 350; // as shard::auto_count estimates
+    let memory = (rows * 500 / 3 * 2 + 10).to_string();
+    let auto = tmp.path().join("auto");
+    let o = run_env(
+        &[
+            "run",
+            "--claims",
+            s(&claims),
+            "--notes",
+            s(&notes),
+            "--out",
+            s(&auto),
+            "--checks-dir",
+            s(&checks),
+        ],
+        &[("CLAIMS_AUDIT_TEST_AVAILABLE_MEMORY", memory.as_str())],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("auditing in one pass"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        read(&auto.join("findings.csv")),
+        read(&tmp.path().join("one").join("findings.csv"))
+    );
+    let part = tmp.path().join("part");
+    let o = run(&[
+        "part",
+        "--claims",
+        s(&claims),
+        "--notes",
+        s(&notes),
+        "--out",
+        s(&part),
+        "--checks-dir",
+        s(&checks),
+    ]);
+    let err = stderr(&o);
+    assert_ne!(o.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("busy_providers.sql") && err.contains("relates rows of different patients"),
+        "{err}"
+    );
+}
