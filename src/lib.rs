@@ -15,6 +15,7 @@ pub mod history;
 pub mod ingest;
 pub mod model;
 pub mod output;
+pub mod part;
 pub mod report;
 pub mod rng;
 pub mod run_folder;

@@ -22,6 +22,8 @@ fn main() {
         Command::Sample(args) => claims_audit::cli::sample::run(args),
         Command::Extrapolate(args) => claims_audit::cli::extrapolate::run(args),
         Command::Diff(args) => claims_audit::cli::diff::run(args),
+        Command::Part(args) => claims_audit::cli::part::run(args),
+        Command::Merge(args) => claims_audit::cli::merge::run(args),
     });
     match result {
         Err(_) => std::process::exit(exit::INTERNAL),

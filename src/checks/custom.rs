@@ -32,7 +32,7 @@ use anyhow::Result;
 use polars::prelude::*;
 
 use super::note_text;
-use super::{CheckContext, CheckInfo, Scope, Severity};
+use super::{CheckContext, CheckInfo, Scope, Severity, per_patient};
 use crate::input_error;
 use crate::sql;
 
@@ -312,24 +312,31 @@ fn into_check(shown: &str, header: &Header, text: String, has_evidence: bool) ->
             if sql::reads(&read, "icd10cm") {
                 tables.push(("icd10cm", sql::icd10cm()?.lazy()));
             }
-            let mut sql_ctx = sql::context(tables);
             let evidence = if has_evidence {
                 col("evidence").cast(DataType::String).fill_null(lit(""))
             } else {
                 lit(default_evidence.clone())
             };
-            // Collected here so that an error names this file.
-            let df = sql_ctx
-                .execute(&text)
-                .and_then(|lf| {
-                    lf.select([
-                        col("claim_id").cast(DataType::String),
-                        evidence.alias("evidence"),
-                    ])
-                    .filter(col("claim_id").is_not_null())
-                    .collect()
-                })
-                .map_err(bad)?;
+            let query = |tables: Vec<(&'static str, LazyFrame)>| {
+                // Collected here so that an error names this file.
+                sql::context(tables)
+                    .execute(&text)
+                    .and_then(|lf| {
+                        lf.select([
+                            col("claim_id").cast(DataType::String),
+                            evidence.clone().alias("evidence"),
+                        ])
+                        .filter(col("claim_id").is_not_null())
+                        .collect()
+                    })
+                    .map_err(bad)
+            };
+            let df = query(tables.clone())?;
+            if per_patient::enabled() && per_patient::reaches_across(&tables, query)? {
+                return Err(per_patient::refuse(format!(
+                    "{file}: this custom check relates rows of different patients (its findings change when the patients are audited apart), so it cannot run per group of patients (--shards, Spark partitions): audit in one pass, or make it a dashboard query over the run folder"
+                )));
+            }
             Ok(df.lazy())
         }),
     }

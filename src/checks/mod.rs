@@ -8,6 +8,7 @@
 
 pub mod custom;
 mod note_text;
+pub mod per_patient;
 pub mod shared;
 
 mod dx_invalid;

@@ -6,6 +6,8 @@ pub mod diff;
 pub mod export;
 pub mod extrapolate;
 pub mod generate;
+pub mod merge;
+pub mod part;
 pub mod progress;
 pub mod query;
 pub mod run;
@@ -44,6 +46,10 @@ pub enum Command {
     Sample(sample::SampleArgs),
     /// Extrapolate a reviewed sample's overpayment to its frame (point estimate, interval).
     Extrapolate(extrapolate::ExtrapolateArgs),
+    /// Audit one partition of patients (Arrow IPC or Parquet files) into a part folder, for `merge`.
+    Part(part::PartArgs),
+    /// Merge part folders into the run folder one `run` over the whole input writes.
+    Merge(merge::MergeArgs),
     /// Compare two run folders: findings new, resolved and persisting.
     Diff(diff::DiffArgs),
 }

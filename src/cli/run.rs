@@ -93,6 +93,8 @@ fn audit_in_shards(
     count: usize,
 ) -> Result<(audit::Audited, Progress)> {
     let shards = crate::shard::plan(options.inputs, count)?;
+    // A shard holds some patients only: custom checks must not compare patients.
+    crate::checks::per_patient::set_enabled(shards.len() > 1);
     let mut progress = Progress::new(args.quiet, 3 * shards.len() as u64 + 1);
     let mut parts = Vec::with_capacity(shards.len());
     for shard in &shards {
@@ -102,8 +104,12 @@ fn audit_in_shards(
             String::new()
         };
         let sharded = (shards.len() > 1).then_some(shard);
-        parts.push(audit::audit(options, sharded, |name, message| {
+        let audited = audit::audit(options, sharded, |name, message| {
             progress.stage(name, format!("{of}{message}"))
+        });
+        // A custom check that compares patients ties the shards as a shared claim would.
+        parts.push(audited.map_err(|e| {
+            crate::checks::per_patient::take_refusal().map_or(e, |m| anyhow::Error::new(Tie(m)))
         })?);
     }
     let audited = if parts.len() == 1 {
@@ -182,7 +188,18 @@ fn sample_sections(
     Ok(sections)
 }
 
-pub fn run(args: RunArgs) -> Result<i32> {
+/// What `run` and `merge` settle before any data is read: the config, the
+/// period, the pseudonym key, the run folder and the checks (built-in and custom).
+pub struct Prepared {
+    pub config: Config,
+    pub period: crate::model::Period,
+    pub key: Option<Vec<u8>>,
+    pub out: PathBuf,
+    pub checks: Vec<crate::checks::CheckInfo>,
+}
+
+/// Checks the options that need no data (one-line errors before any read).
+pub fn prepare(args: &RunArgs) -> Result<Prepared> {
     let config = match Config::load(args.config.as_deref()) {
         Ok(c) => c,
         Err(e) => input_error!("{}", e),
@@ -203,18 +220,29 @@ pub fn run(args: RunArgs) -> Result<i32> {
         .unwrap_or_else(|| output::default_out(args.period.folder_label()));
     let mut checks = registry();
     checks.extend(custom::load(args.checks_dir.as_deref(), &checks)?);
+    Ok(Prepared {
+        config,
+        period,
+        key,
+        out,
+        checks,
+    })
+}
+
+pub fn run(args: RunArgs) -> Result<i32> {
+    let prepared = prepare(&args)?;
     let files = args.inputs.files();
     let options = AuditOptions {
         inputs: &files,
-        config: &config,
-        period,
-        checks: &checks,
+        config: &prepared.config,
+        period: prepared.period,
+        checks: &prepared.checks,
     };
     let count = match args.shards {
         ShardCount::Fixed(n) => n,
         ShardCount::Auto => crate::shard::auto_count(&files)?,
     };
-    let (mut audited, mut progress) = match audit_in_shards(&args, options, count) {
+    let (audited, progress) = match audit_in_shards(&args, options, count) {
         // auto never refuses: an export that cannot be sharded is audited in one pass.
         Err(e) if e.is::<Tie>() && args.shards == ShardCount::Auto => {
             if !args.quiet {
@@ -225,6 +253,24 @@ pub fn run(args: RunArgs) -> Result<i32> {
         Err(e) if e.is::<Tie>() => input_error!("{e}"),
         other => other?,
     };
+    write_run(&args, prepared, audited, progress)
+}
+
+/// Turns the audit (of one pass, of shards, or merged from parts) into the
+/// run folder: report, charts, files written atomically; returns the exit code.
+pub fn write_run(
+    args: &RunArgs,
+    prepared: Prepared,
+    mut audited: audit::Audited,
+    mut progress: Progress,
+) -> Result<i32> {
+    let Prepared {
+        config,
+        period,
+        key,
+        out,
+        checks,
+    } = prepared;
     let findings = pseudonym::apply_opt(std::mem::take(&mut audited.findings), key.as_deref())?;
     let audited_claims =
         pseudonym::apply_opt(std::mem::take(&mut audited.audited_claims), key.as_deref())?;

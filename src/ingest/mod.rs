@@ -38,6 +38,11 @@ pub struct InputFiles {
     pub mapping: Option<PathBuf>,
 }
 
+/// Optional columns of a partition file (see `cli::part`): the file and the
+/// data row number (from 1) each row had in the original export.
+pub const SOURCE_FILE_COLUMN: &str = "__source_file";
+pub const SOURCE_ROW_COLUMN: &str = "__source_row";
+
 /// Which export a file is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InputKind {
@@ -261,8 +266,22 @@ fn read_raw(
         };
         exprs.push(expr.alias(spec.name));
     }
-    exprs.push(lit(shown.clone()).alias("__file"));
-    exprs.push(col("__row"));
+    // A partition of a larger input (`claims-audit part`) names each row's
+    // original file and row, so its rejects read as one pass's would.
+    match (find(SOURCE_FILE_COLUMN), find(SOURCE_ROW_COLUMN)) {
+        (Some(file_col), Some(row_col)) => {
+            exprs.push(
+                col(file_col.as_str())
+                    .cast(DataType::String)
+                    .alias("__file"),
+            );
+            exprs.push(col(row_col.as_str()).cast(IDX_DTYPE).alias("__row"));
+        }
+        _ => {
+            exprs.push(lit(shown.clone()).alias("__file"));
+            exprs.push(col("__row"));
+        }
+    }
     if format == Format::Csv {
         // Blank lines and rows of empty cells (",,,,") are not records:
         // skipped, not counted as read; row numbers still count them.
@@ -662,6 +681,15 @@ fn per_distinct(
         eval.column("v")?.take(&rows)?,
         eval.column("b")?.take(&rows)?,
     )))
+}
+
+/// The files of an input (as `run` names them in rejects) and the SHA-256
+/// of their bytes, as summary.json records it: for `merge`, whose parts
+/// were read elsewhere.
+pub fn files_and_hash(path: &Path) -> Result<(Vec<PathBuf>, String)> {
+    let (files, format) = sources::resolve(path)?;
+    let sha256 = sha256_files(&files, format)?;
+    Ok((files, sha256))
 }
 
 /// SHA-256 over the bytes of every file of the input, in read order. Text

@@ -204,7 +204,7 @@ pub struct Tool {
     pub code_set: &'static str,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 pub struct InputInfo {
     pub name: &'static str,
     pub path: String,
