@@ -1,7 +1,7 @@
 //! `claims-audit run`: the audit.
 //!
 //! ```text
-//! claims-audit run --claims PATH --notes PATH [--mapping FILE] [--config FILE]
+//! claims-audit run --claims PATH [--notes PATH] [--mapping FILE] [--config FILE]
 //!                  [--period YYYY-MM | --from DATE --to DATE] [--out DIR]
 //!                  [--fail-on high|medium|low] [--checks-dir DIR]
 //!                  [--min-cell N] [--history DIR] [--quiet]
@@ -203,6 +203,15 @@ pub fn run(args: RunArgs) -> Result<i32> {
         .unwrap_or_else(|| output::default_out(args.period.folder_label()));
     let mut checks = registry();
     checks.extend(custom::load(args.checks_dir.as_deref(), &checks)?);
+    // Without notes the checks that read them are not run (CONTRACT.md,
+    // "claims without notes"); the code-only checks run unchanged.
+    let skipped: Vec<crate::checks::CheckInfo> = if args.inputs.notes.is_none() {
+        let (keep, skip) = checks.into_iter().partition(|c| !c.needs_notes);
+        checks = keep;
+        skip
+    } else {
+        Vec::new()
+    };
     let files = args.inputs.files();
     let options = AuditOptions {
         inputs: &files,
@@ -245,6 +254,7 @@ pub fn run(args: RunArgs) -> Result<i32> {
         inputs: std::mem::take(&mut audited.inputs),
         checks: summary::check_totals(&findings, &checks)?,
         check_list: summary::check_entries(&checks),
+        checks_skipped: summary::skipped_entries(&skipped, summary::NO_NOTES_REASON),
         totals: summary::totals(&findings, claims_audited)?,
         peer_group,
         providers,

@@ -10,6 +10,7 @@ mod inputs;
 mod phi;
 mod props;
 mod query;
+mod real_inputs;
 mod report;
 mod sample;
 mod sampling;
