@@ -40,9 +40,12 @@ impl Inputs {
         let claims = timing::stage("load claims", || {
             ingest::load_shard(InputKind::Claims, &args.claims, &mapping.claims, shard)
         })?;
-        let notes = timing::stage("load notes", || {
-            ingest::load_shard(InputKind::Notes, &args.notes, &mapping.notes, shard)
-        })?;
+        let notes = match &args.notes {
+            Some(path) => timing::stage("load notes", || {
+                ingest::load_shard(InputKind::Notes, path, &mapping.notes, shard)
+            })?,
+            None => ingest::absent(InputKind::Notes)?,
+        };
         Ok(Inputs { claims, notes })
     }
 
@@ -357,6 +360,10 @@ fn inputs_info(inputs: &Inputs, tables: &AuditTables) -> Result<Vec<InputInfo>> 
         .u64()?
         .get(0)
         .unwrap_or(0) as usize;
+    if inputs.notes.files.is_empty() {
+        // No --notes: there is no notes input to reconcile.
+        return Ok(vec![input_info(&inputs.claims)]);
+    }
     let mut notes = input_info(&inputs.notes);
     notes.unmatched_claim_id = Some(unmatched);
     Ok(vec![input_info(&inputs.claims), notes])

@@ -18,7 +18,7 @@ fn skipping_notes_of_other_patients_changes_no_finding_or_count() {
     .unwrap();
     let args = InputFiles {
         claims: dir.path().join("claims.csv"),
-        notes: dir.path().join("notes.csv"),
+        notes: Some(dir.path().join("notes.csv")),
         mapping: None,
     };
     let inputs = Inputs::load(&args).unwrap();

@@ -67,7 +67,10 @@ pub fn auto_count(inputs: &InputFiles) -> Result<usize> {
         return Ok(1);
     };
     let rows = estimated_rows(&inputs.claims, CLAIM_LINE_BYTES)?
-        + estimated_rows(&inputs.notes, NOTE_BYTES)?;
+        + match &inputs.notes {
+            Some(notes) => estimated_rows(notes, NOTE_BYTES)?,
+            None => 0,
+        };
     let need = rows.saturating_mul(BYTES_PER_ROW);
     let budget = (available / 2).max(1);
     Ok(need.div_ceil(budget).max(1) as usize)
@@ -136,12 +139,15 @@ pub fn plan(inputs: &InputFiles, count: usize) -> Result<Vec<Shard>> {
         &mapping.claims,
         &["claim_id", "patient_id"],
     )?;
-    let notes = id_columns(
-        InputKind::Notes,
-        &inputs.notes,
-        &mapping.notes,
-        &["note_id", "patient_id", "claim_id"],
-    )?;
+    let notes = match &inputs.notes {
+        Some(path) => Some(id_columns(
+            InputKind::Notes,
+            path,
+            &mapping.notes,
+            &["note_id", "patient_id", "claim_id"],
+        )?),
+        None => None,
+    };
     // Lines and notes per patient (a few million groups at most), streamed
     // from the files: grouping every row in memory took gigabytes.
     let weight = |lf: &LazyFrame| {
@@ -152,11 +158,16 @@ pub fn plan(inputs: &InputFiles, count: usize) -> Result<Vec<Shard>> {
     };
     let weights = streaming(
         "shards: weights",
-        concat([weight(&claims), weight(&notes)], UnionArgs::default())?
-            .filter(col("patient_id").is_not_null())
-            .group_by([col("patient_id")])
-            .agg([col("w").sum()])
-            .sort(["patient_id"], Default::default()),
+        concat(
+            std::iter::once(weight(&claims))
+                .chain(notes.as_ref().map(weight))
+                .collect::<Vec<_>>(),
+            UnionArgs::default(),
+        )?
+        .filter(col("patient_id").is_not_null())
+        .group_by([col("patient_id")])
+        .agg([col("w").sum()])
+        .sort(["patient_id"], Default::default()),
     )?;
     let bounds = bounds(
         weights.column("patient_id")?.str()?,
@@ -176,17 +187,19 @@ pub fn plan(inputs: &InputFiles, count: usize) -> Result<Vec<Shard>> {
         ))));
     }
     drop(claim_ids);
-    let note_ids = streaming(
-        "shards: note ids",
-        notes.select([col("note_id"), col("patient_id")]),
-    )?;
-    if let Some([id, a, b]) =
-        crate::timing::stage("shards: notes", || tied_ids(&note_ids, "note_id", &bounds))?
-    {
-        return Err(anyhow::Error::new(Tie(format!(
-            "{}: note_id \"{id}\" is used by patients \"{a}\" and \"{b}\" in different shards: {refuse}",
-            inputs.notes.display()
-        ))));
+    if let (Some(notes), Some(path)) = (notes, &inputs.notes) {
+        let note_ids = streaming(
+            "shards: note ids",
+            notes.select([col("note_id"), col("patient_id")]),
+        )?;
+        if let Some([id, a, b]) =
+            crate::timing::stage("shards: notes", || tied_ids(&note_ids, "note_id", &bounds))?
+        {
+            return Err(anyhow::Error::new(Tie(format!(
+                "{}: note_id \"{id}\" is used by patients \"{a}\" and \"{b}\" in different shards: {refuse}",
+                path.display()
+            ))));
+        }
     }
     let n = bounds.len() + 1;
     Ok((0..n)
@@ -242,7 +255,11 @@ pub fn check_note_links(
         {
             return Err(anyhow::Error::new(Tie(format!(
                 "{}: note \"{note}\" names claim \"{claim}\" of a patient in another shard: a sharded run cannot give the one-pass answer (--shards 1 audits in one pass)",
-                inputs.notes.display()
+                inputs
+                    .notes
+                    .as_deref()
+                    .unwrap_or(std::path::Path::new("notes"))
+                    .display()
             ))));
         }
     }

@@ -372,7 +372,7 @@ mod tests {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data");
         let inputs = crate::audit::Inputs::load(&crate::ingest::InputFiles {
             claims: dir.join("claims.csv"),
-            notes: dir.join("notes.csv"),
+            notes: Some(dir.join("notes.csv")),
             mapping: None,
         })
         .unwrap();

@@ -298,6 +298,7 @@ fn into_check(shown: &str, header: &Header, text: String, has_evidence: bool) ->
         reads_notes: sql::reads(&read, "notes"),
         reads_claims: sql::reads(&read, "claims"),
         reads_note_facts: sql::reads(&read, "note_facts"),
+        needs_notes: sql::reads(&read, "notes") || sql::reads(&read, "note_facts"),
         id,
         severity,
         scope,

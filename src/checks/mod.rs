@@ -88,6 +88,11 @@ pub struct CheckInfo {
     /// claim, the only notes whose facts the built-in checks and the report
     /// read (see `audit::notes_to_scan`).
     pub reads_note_facts: bool,
+    /// Its findings depend on the notes (their facts or text): without
+    /// `--notes` the check is not run but listed in `checks_skipped`
+    /// (CONTRACT.md, "claims without notes"), never run as if every note
+    /// were missing.
+    pub needs_notes: bool,
 }
 
 impl CheckInfo {
@@ -113,7 +118,7 @@ impl CheckInfo {
 }
 
 macro_rules! check {
-    ($module:ident, $file:literal, $id:literal, $sev:ident, $scope:ident, $rule:literal) => {
+    ($module:ident, $file:literal, $id:literal, $sev:ident, $scope:ident, $notes:literal, $rule:literal) => {
         CheckInfo {
             id: $id,
             severity: Severity::$sev,
@@ -124,6 +129,7 @@ macro_rules! check {
             reads_notes: false,
             reads_claims: false,
             reads_note_facts: false,
+            needs_notes: $notes,
         }
     };
 }
@@ -137,6 +143,7 @@ pub fn registry() -> Vec<CheckInfo> {
             "excludes1-conflict",
             High,
             Claim,
+            false, // reads notes
             "ICD-10-CM Tabular List Excludes1: the two conditions are never coded together"
         ),
         check!(
@@ -145,6 +152,7 @@ pub fn registry() -> Vec<CheckInfo> {
             "dx-invalid",
             High,
             Claim,
+            false, // reads notes
             "HIPAA code set rule: report the ICD-10-CM code valid (billable) on the date of service"
         ),
         check!(
@@ -153,6 +161,7 @@ pub fn registry() -> Vec<CheckInfo> {
             "m6281-neuro-dx-mismatch",
             High,
             Claim,
+            false, // reads notes
             "ICD-10-CM I.B.5: weakness that is a manifestation of a neurological condition is not coded as M62.81"
         ),
         check!(
@@ -161,6 +170,7 @@ pub fn registry() -> Vec<CheckInfo> {
             "m6281-no-strength-exam",
             High,
             Claim,
+            true, // reads notes
             "CMS documentation: M62.81 needs a graded strength measurement (N/5, MRC, MMT) within the past year"
         ),
         check!(
@@ -169,6 +179,7 @@ pub fn registry() -> Vec<CheckInfo> {
             "m6281-no-reassessment",
             Medium,
             Episode,
+            true, // reads notes
             "CMS therapy documentation (Pub 100-02 ch.15 §220.3): reassess strength at least every 10 visits or 90 days"
         ),
         check!(
@@ -177,6 +188,7 @@ pub fn registry() -> Vec<CheckInfo> {
             "m6281-primary-with-specific",
             Medium,
             Claim,
+            false, // reads notes
             "ICD-10-CM I.B.4-5: a symptom code does not lead when a more specific related condition is coded"
         ),
         check!(
@@ -185,6 +197,7 @@ pub fn registry() -> Vec<CheckInfo> {
             "m6281-neuro-cpt-undistinguished",
             Medium,
             Claim,
+            true, // reads notes
             "Medical necessity: neuromuscular testing with M62.81 needs notes that tell musculoskeletal from neurological weakness"
         ),
         check!(
@@ -193,6 +206,7 @@ pub fn registry() -> Vec<CheckInfo> {
             "r531-specificity",
             Low,
             Claim,
+            true, // reads notes
             "ICD-10-CM I.B.18 / specificity: code the documented condition (M62.81) rather than the symptom R53.1"
         ),
     ]

@@ -18,8 +18,10 @@ pub struct InputArgs {
     #[arg(long, value_name = "PATH")]
     pub claims: PathBuf,
     /// Clinical-notes export: one row per note (same formats as --claims).
+    /// Optional: without it the checks that read notes are skipped (listed
+    /// in summary.json `checks_skipped` and at the top of report.html).
     #[arg(long, value_name = "PATH")]
-    pub notes: PathBuf,
+    pub notes: Option<PathBuf>,
     /// TOML file renaming the exports' columns to the contract's names
     /// (sections [claims] and [notes], `contract_name = "Export Name"`).
     #[arg(long, value_name = "FILE")]

@@ -40,7 +40,11 @@ pub fn run(args: MergeArgs) -> Result<i32> {
     let mut progress = Progress::new(args.run.quiet, 2);
     progress.stage("merge", format!("merging {} parts", dirs.len()));
     let claims = Original::of(InputKind::Claims, &args.run.inputs.claims)?;
-    let notes = Original::of(InputKind::Notes, &args.run.inputs.notes)?;
+    // Parts are audits of claims and notes together: merge needs both originals.
+    let Some(notes_path) = &args.run.inputs.notes else {
+        crate::input_error!("merge: --notes is required (the parts were audited with notes)");
+    };
+    let notes = Original::of(InputKind::Notes, notes_path)?;
     let entries = [claims.info.clone(), notes.info.clone()];
     let mut files = [claims.files.clone(), notes.files.clone()];
     let mut parts = Vec::with_capacity(dirs.len());

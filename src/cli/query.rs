@@ -152,7 +152,7 @@ pub fn run(args: QueryArgs) -> Result<i32> {
         }
         let inputs = Inputs::load(&crate::ingest::InputFiles {
             claims: claims.clone(),
-            notes: notes.clone(),
+            notes: Some(notes.clone()),
             mapping: args.mapping.clone(),
         })?;
         let model = audit::build_tables(&inputs, &config, period)?;

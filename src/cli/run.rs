@@ -1,7 +1,7 @@
 //! `claims-audit run`: the audit.
 //!
 //! ```text
-//! claims-audit run --claims PATH --notes PATH [--mapping FILE] [--config FILE]
+//! claims-audit run --claims PATH [--notes PATH] [--mapping FILE] [--config FILE]
 //!                  [--period YYYY-MM | --from DATE --to DATE] [--out DIR]
 //!                  [--fail-on high|medium|low] [--checks-dir DIR]
 //!                  [--min-cell N] [--history DIR] [--quiet]
@@ -196,6 +196,8 @@ pub struct Prepared {
     pub key: Option<Vec<u8>>,
     pub out: PathBuf,
     pub checks: Vec<crate::checks::CheckInfo>,
+    /// Checks not run because their input is missing (no `--notes`).
+    pub skipped: Vec<crate::checks::CheckInfo>,
 }
 
 /// Checks the options that need no data (one-line errors before any read).
@@ -220,12 +222,22 @@ pub fn prepare(args: &RunArgs) -> Result<Prepared> {
         .unwrap_or_else(|| output::default_out(args.period.folder_label()));
     let mut checks = registry();
     checks.extend(custom::load(args.checks_dir.as_deref(), &checks)?);
+    // Without notes the checks that read them are not run (CONTRACT.md,
+    // "claims without notes"); the code-only checks run unchanged.
+    let skipped: Vec<crate::checks::CheckInfo> = if args.inputs.notes.is_none() {
+        let (keep, skip) = checks.into_iter().partition(|c| !c.needs_notes);
+        checks = keep;
+        skip
+    } else {
+        Vec::new()
+    };
     Ok(Prepared {
         config,
         period,
         key,
         out,
         checks,
+        skipped,
     })
 }
 
@@ -270,6 +282,7 @@ pub fn write_run(
         key,
         out,
         checks,
+        skipped,
     } = prepared;
     let findings = pseudonym::apply_opt(std::mem::take(&mut audited.findings), key.as_deref())?;
     let audited_claims =
@@ -291,6 +304,7 @@ pub fn write_run(
         inputs: std::mem::take(&mut audited.inputs),
         checks: summary::check_totals(&findings, &checks)?,
         check_list: summary::check_entries(&checks),
+        checks_skipped: summary::skipped_entries(&skipped, summary::NO_NOTES_REASON),
         totals: summary::totals(&findings, claims_audited)?,
         peer_group,
         providers,

@@ -1,7 +1,7 @@
 //! `claims-audit validate`: reads and validates the inputs without running checks.
 //!
 //! ```text
-//! claims-audit validate --claims PATH --notes PATH [--mapping FILE] [--rejects FILE]
+//! claims-audit validate --claims PATH [--notes PATH] [--mapping FILE] [--rejects FILE]
 //! ```
 //! Prints per input the rows read, used and rejected, and the first rejects.
 //! Exit 0 when the inputs can be audited (rejected rows included), 2 when a
@@ -27,7 +27,12 @@ pub struct ValidateArgs {
 
 pub fn run(args: ValidateArgs) -> Result<i32> {
     let inputs = Inputs::load(&args.inputs.files())?;
-    for input in [&inputs.claims, &inputs.notes] {
+    let given: &[&crate::ingest::LoadedInput] = if args.inputs.notes.is_some() {
+        &[&inputs.claims, &inputs.notes]
+    } else {
+        &[&inputs.claims]
+    };
+    for input in given {
         println!(
             "{}: {} file(s), {} rows read, {} used, {} rejected (sha256 {})",
             input.kind.name(),

@@ -32,8 +32,9 @@ use sources::{Format, read_error};
 pub struct InputFiles {
     /// Claims export: a file, a folder of parts or a glob.
     pub claims: PathBuf,
-    /// Clinical-notes export (same forms as `claims`).
-    pub notes: PathBuf,
+    /// Clinical-notes export (same forms as `claims`); None: claims only
+    /// (the checks that read notes are skipped).
+    pub notes: Option<PathBuf>,
     /// TOML file renaming the exports' columns to the contract's names.
     pub mapping: Option<PathBuf>,
 }
@@ -94,6 +95,29 @@ pub fn load(
     mapping: &BTreeMap<String, String>,
 ) -> Result<LoadedInput> {
     load_shard(kind, path, mapping, None)
+}
+
+/// An input that was not given (`--notes` left out): no files, no rows, and
+/// the typed columns [`load`] gives, so the model is built as usual.
+pub fn absent(kind: InputKind) -> Result<LoadedInput> {
+    let mut columns: Vec<Column> = kind
+        .columns()
+        .iter()
+        .map(|c| Column::new_empty(c.name.into(), &DataType::String))
+        .collect();
+    columns.push(Column::new_empty("__file".into(), &DataType::String));
+    columns.push(Column::new_empty("__row".into(), &IDX_DTYPE));
+    let raw = DataFrame::new_infer_height(columns)?;
+    let (data, rejects) = validate(kind, raw)?;
+    Ok(LoadedInput {
+        kind,
+        path: PathBuf::new(),
+        files: Vec::new(),
+        sha256: String::new(),
+        rows_read: 0,
+        data: data.drop_many(["__file", "__row"]),
+        rejects,
+    })
 }
 
 /// [`load`] of the rows of one shard's patients only (row numbers stay

@@ -25,6 +25,9 @@ pub struct Summary {
     pub inputs: Vec<InputInfo>,
     pub checks: BTreeMap<String, CheckTotals>,
     pub check_list: Vec<CheckEntry>,
+    /// Checks not run, with why (CONTRACT.md "claims without notes"):
+    /// without `--notes` the checks that read notes are skipped.
+    pub checks_skipped: Vec<SkippedCheck>,
     pub totals: Totals,
     /// Peer-group rules of the provider figures.
     pub peer_group: PeerGroup,
@@ -42,6 +45,27 @@ pub struct Summary {
     /// `run --history DIR` only: the trend over the last runs (absent otherwise).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trend: Option<crate::history::trend::Trend>,
+}
+
+/// A check that was not run, and why.
+#[derive(Serialize, Clone)]
+pub struct SkippedCheck {
+    pub id: String,
+    pub reason: String,
+}
+
+/// Why a check that reads notes is skipped when `--notes` is left out.
+pub const NO_NOTES_REASON: &str = "no notes export given (--notes): the check reads notes, and is not run as if every note were missing";
+
+/// The entries of `skipped` for [`Summary::checks_skipped`], in catalog order.
+pub fn skipped_entries(skipped: &[CheckInfo], reason: &str) -> Vec<SkippedCheck> {
+    skipped
+        .iter()
+        .map(|c| SkippedCheck {
+            id: c.id.into(),
+            reason: reason.into(),
+        })
+        .collect()
 }
 
 #[derive(Serialize)]

@@ -28,7 +28,10 @@ const MAY_IMPORT: &[(&str, &[&str])] = &[
     ("generate", &["codes", "ingest", "rng"]),
     ("sql", &["codes", "config", "evidence", "model"]),
     // Not evidence: checks read note_facts through the model, never text.
-    ("checks", &["codes", "config", "error", "model", "sql", "timing"]),
+    (
+        "checks",
+        &["codes", "config", "error", "model", "sql", "timing"],
+    ),
     ("history", &["error", "ingest", "run_folder"]),
     (
         "sampling",
@@ -290,8 +293,15 @@ fn every_module_imports_only_what_its_layer_allows() {
             _ => {}
         }
     }
-    assert!(checked > 100, "only {checked} imports found: is the scan broken?");
-    assert!(bad.is_empty(), "imports against the layering:\n{}", bad.join("\n"));
+    assert!(
+        checked > 100,
+        "only {checked} imports found: is the scan broken?"
+    );
+    assert!(
+        bad.is_empty(),
+        "imports against the layering:\n{}",
+        bad.join("\n")
+    );
 }
 
 #[test]
@@ -340,9 +350,16 @@ fn the_scan_reads_grouped_and_relative_paths() {
     let joined: Vec<String> = paths.iter().map(|p| p.join("::")).collect();
     assert_eq!(
         joined,
-        ["report::html::Page", "report::html::escape", "report::MinCell"]
+        [
+            "report::html::Page",
+            "report::html::escape",
+            "report::MinCell"
+        ]
     );
     let from = module_path(Path::new("src"), Path::new("src/report/charts/mod.rs"));
     assert_eq!(from, ["report", "charts"]);
-    assert_eq!(code_of("use a; // crate::x\n#[cfg(test)]\nuse crate::y;"), "use a; ");
+    assert_eq!(
+        code_of("use a; // crate::x\n#[cfg(test)]\nuse crate::y;"),
+        "use a; "
+    );
 }

@@ -13,6 +13,7 @@ mod phi;
 mod phrasing;
 mod props;
 mod query;
+mod real_inputs;
 mod report;
 mod sample;
 mod sampling;

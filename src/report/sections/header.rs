@@ -19,6 +19,20 @@ pub fn render(h: &mut String, p: &Page) -> Result<()> {
         s.tool.version,
         escape(s.tool.code_set)
     )?;
+    if !s.checks_skipped.is_empty() {
+        let ids: Vec<String> = s
+            .checks_skipped
+            .iter()
+            .map(|c| format!("<code>{}</code>", escape(&c.id)))
+            .collect();
+        writeln!(
+            h,
+            "<p class=\"meta skipped\"><b>Checks not run ({}):</b> {}. Reason: {}. The other checks ran as usual.</p>",
+            ids.len(),
+            ids.join(", "),
+            escape(&s.checks_skipped[0].reason)
+        )?;
+    }
     if mc.active() {
         writeln!(
             h,
