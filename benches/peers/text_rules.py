@@ -26,26 +26,31 @@ SURGERY = (r"(?:surgery|surgical|repair|arthroplasty|replacement|tka|tha|tkr|thr
 CLAUSE_BREAK = r"\b(?:but|however|although|though|whereas|except)\b"
 CLAUSE_END = " ; "
 
+# Copied from claims-audit's summary.json config (the patterns are composed in src/config.rs).
 NOT_GRADE_MASK = [
-    r"\b\d{1,4}\s*/\s*\d{1,2}\s*/\s*\d{1,4}\b",
-    r"\b\d{4}-\d{1,2}-\d{1,2}\b",
-    r"\b\d+\s*/\s*(?:\d{2,}|[0-46-9])\b",
-    r"\b[cdtls]\d{1,2}\s*[-/]\s*[cdtls]?\d{1,2}\b",
-    r"\b(?:visits?|sessions?|weeks?|wks?|days?|treatments?|tx)\s*(?:#|no\.?)?\s*\d+(?:\s*(?:/|of)\s*\d+)?",
-    rf"\b\d+(?:\.\d+)?(?:\s*/\s*\d+)?\s*{COUNT_NOUNS}(?:\W|$)",
-    r"\b\d+\s*-\s*\d+\b",
-    r"[^.;!?\n]*\?",
+    "\\b\\d{1,4}\\s*/\\s*\\d{1,2}\\s*/\\s*\\d{1,4}\\b",
+    "\\b\\d{4}-\\d{1,2}-\\d{1,2}\\b",
+    "\\b\\d+\\s*/\\s*(?:\\d{2,}|[0-46-9])\\b",
+    "\\b[cdtls]\\d{1,2}\\s*[-/]\\s*[cdtls]?\\d{1,2}\\b",
+    "\\b(?:visits?|sessions?|weeks?|wks?|days?|treatments?|tx)\\s*(?:#|no\\.?)?\\s*\\d+(?:\\s*(?:/|of)\\s*\\d+)?",
+    "\\b\\d+(?:\\.\\d+)?(?:\\s*/\\s*\\d+)?\\s*(?:sets?|reps?|repetitions?|times|attempts?|trials?|tries|visits?|sessions?|treatments?|days?|weeks?|wks?|months?|years?|yrs?|nights?|minutes?|mins?|seconds?|secs?|hours?|hrs?|ft|feet|foot|meters?|metres?|yards?|steps?|stairs?|laps?|lbs?|pounds?|kg|falls?|episodes?|patients?|items?|questions?|trials?|rounds?|cycles?|blocks?|inches|in\\.|cm|degrees?|deg|%|percent)(?:\\W|$)",
+    "\\b\\d+\\s*-\\s*\\d+\\b",
+    "\\bpain\\s*(?:level|score|rating)?\\s*(?:of|:|=)?\\s*\\d\\s*/\\s*5\\b",
+    "[^.;!?\\n]*\\?",
 ]
 STRENGTH_GRADE = [
     r"\b[0-5]\s*[+-]?\s*/\s*5\b",
     r"\b(?:mrc|mmt|manual muscle test(?:ing|s)?)\b(?:[^.;!?\n]|\.\d|\b(?:abd|add|ext|flex|bilat|lt|rt|ant|post|approx|pt|ms|st)\.)*?\b(?:[0-5][+-]|[0-5]\b)",
 ]
+# Copied from claims-audit's summary.json config (the patterns are composed in src/config.rs).
 MSK_ETIOLOGY_MASK = [
-    CLAUSE_BREAK,
-    rf"\b(?:no|not|without|denies|denied|negative for|absence of|free of|ruled out|rule out|r/o|never)\s+(?:[\w/-]+\s+){{0,3}}?{MSK}",
-    rf"{MSK}\s+(?:\w+\s+){{0,1}}?(?:absent|ruled out|excluded|unlikely|not (?:present|seen|noted|observed|evident))",
-    rf"{MSK}\s*:\s*(?:none|no|negative|absent|not (?:present|seen|noted))\b",
-    r"[^.;!?\n]*\?",
+    "\\b(?:but|however|although|though|whereas|except)\\b",
+    "\\b(?:no|without|denies|denied|negative for|absence of|free of|no (?:hx|history) of)\\s+[a-z0-9/' \\t,-]*\\b(?:deconditioning|deconditioned|disuse|post-?\\s?operative(?:ly)?|post-?\\s?surgical(?:ly)?|post-?op\\b|immobili[sz]\\w*|myopath\\w*|atroph\\w*|muscle wasting|wasting|musculoskeletal)",
+    "\\b(?:no|not|without|denies|denied|negative for|absence of|free of|ruled out|rule out|r/o|never|assess for|evaluate for|eval for)\\s+(?:[\\w/-]+\\s+){0,3}?(?:deconditioning|deconditioned|disuse|post-?\\s?operative(?:ly)?|post-?\\s?surgical(?:ly)?|post-?op\\b|immobili[sz]\\w*|myopath\\w*|atroph\\w*|muscle wasting|wasting|musculoskeletal)",
+    "\\b(?:family (?:hx|history)|fhx|fh|mother|father|sister|brother)\\b[^.;\\n]{0,40}?(?:deconditioning|deconditioned|disuse|post-?\\s?operative(?:ly)?|post-?\\s?surgical(?:ly)?|post-?op\\b|immobili[sz]\\w*|myopath\\w*|atroph\\w*|muscle wasting|wasting|musculoskeletal)",
+    "(?:deconditioning|deconditioned|disuse|post-?\\s?operative(?:ly)?|post-?\\s?surgical(?:ly)?|post-?op\\b|immobili[sz]\\w*|myopath\\w*|atroph\\w*|muscle wasting|wasting|musculoskeletal)\\s+(?:\\w+\\s+){0,1}?(?:absent|ruled out|excluded|unlikely|not (?:present|seen|noted|observed|evident))",
+    "(?:deconditioning|deconditioned|disuse|post-?\\s?operative(?:ly)?|post-?\\s?surgical(?:ly)?|post-?op\\b|immobili[sz]\\w*|myopath\\w*|atroph\\w*|muscle wasting|wasting|musculoskeletal)\\s*:\\s*(?:none|no|negative|absent|not (?:present|seen|noted))\\b",
+    "[^.;!?\\n]*\\?",
 ]
 MSK_ETIOLOGY = [
     rf"\b{MSK}",
@@ -58,13 +63,17 @@ NEURO_DISTINCTION_MASK = [
     r"\b(?:to be|be|needs? to be|must be|should be|will be|yet to be|if|once|until|unless|awaiting|pending)\s+(?:\w+\s+){0,1}?(?:ruled?\s+out|excluded)\b",
     r"\b(?:rule out|r/o|to exclude|evaluate for|eval for|assess for|possible|probable|suspected|suspect|questionable|likely|may be|might be|cannot rule out)\s+(?:[\w/-]+\s+){0,3}?",
 ]
+# Copied from claims-audit's summary.json config (the patterns are composed in src/config.rs).
 NEURO_DISTINCTION = [
-    rf"\b{NEURO}\s+(?:[\w/-]+\s+){{0,4}}?(?:(?:was|were|is|are|has been|have been|been)\s+)?(?:ruled out|excluded|negative|normal|within normal limits|wnl|unremarkable)\b",
-    rf"\b(?:no (?:evidence|signs?|findings?|indications?) of|negative for|without (?:any )?(?:evidence|signs?) of|ruled out|excluded|absence of)\s+(?:[\w/-]+\s+){{0,2}}?{NEURO}",
-    r"\bno\s+(?:focal\s+|new\s+|objective\s+|significant\s+)?(?:neuro\w*)\s+(?:deficits?|causes?|findings?|involvement|signs?|etiology|abnormalit\w*|compromise|symptoms?|origin|disease|disorder|component)\b",
-    r"\bno\s+(?:peripheral\s+)?(?:neuropath\w*|radiculopath\w*|myelopath\w*|plexopath\w*)",
-    rf"\b(?:normal|negative|unremarkable)\s+(?:[\w/-]+\s+){{0,1}}?{NEURO}",
-    r"\b(?:musculoskeletal|myogenic|muscular|msk)\b[^.;!?\n]{0,60}?\b(?:rather than|not|as opposed to|instead of)\s+(?:\w+\s+){0,1}?(?:neuro\w*|neurogenic)",
-    r"\bnon-?\s?(?:neurological|neurologic|neurogenic|neuropathic)\b",
+    "\\b(?:neuro\\w*|radiculopath\\w*|myelopath\\w*|plexopath\\w*|polyneuropath\\w*|emg(?:\\s*/\\s*ncs)?|ncs|ncv|nerve conduction(?:\\s+stud(?:y|ies))?|electrodiagnostic\\w*|nerve (?:injury|damage|involvement|compression|entrapment|cause)|central (?:cause|etiology|origin)|stroke|spinal cord (?:injury|lesion|involvement)|motor neuron\\w*(?:\\s+disease)?|myasthenia\\w*)(?:\\s*[:=-]\\s*|\\s+)(?:[\\w/()-]+:?\\s+){0,4}?(?:(?:was|were|is|are|has been|have been|been)\\s+)?(?:ruled out|excluded|negative|neg|normal|within normal limits|wnl|unremarkable|non-?focal)\\b",
+    "\\b(?:no (?:evidence|signs?|findings?|indications?) of|negative for|without (?:any )?(?:evidence|signs?) of|ruled out|excluded|absence of)\\s+(?:[\\w/-]+\\s+){0,2}?(?:neuro\\w*|radiculopath\\w*|myelopath\\w*|plexopath\\w*|polyneuropath\\w*|emg(?:\\s*/\\s*ncs)?|ncs|ncv|nerve conduction(?:\\s+stud(?:y|ies))?|electrodiagnostic\\w*|nerve (?:injury|damage|involvement|compression|entrapment|cause)|central (?:cause|etiology|origin)|stroke|spinal cord (?:injury|lesion|involvement)|motor neuron\\w*(?:\\s+disease)?|myasthenia\\w*)",
+    "\\b(?:no (?:evidence|signs?|findings?|indications?) of|negative for|without (?:any )?(?:evidence|signs?) of|ruled out|excluded|absence of)\\s+[a-z0-9/' \\t,-]*\\b(?:neuro\\w*|radiculopath\\w*|myelopath\\w*|plexopath\\w*|polyneuropath\\w*|emg(?:\\s*/\\s*ncs)?|ncs|ncv|nerve conduction(?:\\s+stud(?:y|ies))?|electrodiagnostic\\w*|nerve (?:injury|damage|involvement|compression|entrapment|cause)|central (?:cause|etiology|origin)|stroke|spinal cord (?:injury|lesion|involvement)|motor neuron\\w*(?:\\s+disease)?|myasthenia\\w*)",
+    "\\bneuro(?:logic(?:al(?:ly)?)?)?\\s*(?:exam(?:ination)?)?\\s*:?\\s*(?:grossly\\s+)?intact\\b",
+    "\\bnot\\s+(?:of\\s+)?neuro(?:logic(?:al)?|genic|pathic)\\b",
+    "\\bno\\s+(?:focal\\s+|new\\s+|objective\\s+|significant\\s+)?(?:neuro\\w*)\\s+(?:deficits?|causes?|findings?|involvement|signs?|etiology|abnormalit\\w*|compromise|symptoms?|origin|disease|disorder|component)\\b",
+    "\\bno\\s+(?:peripheral\\s+)?(?:neuropath\\w*|radiculopath\\w*|myelopath\\w*|plexopath\\w*)",
+    "\\b(?:normal|negative|unremarkable)\\s+(?:[\\w/-]+\\s+){0,1}?(?:neuro\\w*|radiculopath\\w*|myelopath\\w*|plexopath\\w*|polyneuropath\\w*|emg(?:\\s*/\\s*ncs)?|ncs|ncv|nerve conduction(?:\\s+stud(?:y|ies))?|electrodiagnostic\\w*|nerve (?:injury|damage|involvement|compression|entrapment|cause)|central (?:cause|etiology|origin)|stroke|spinal cord (?:injury|lesion|involvement)|motor neuron\\w*(?:\\s+disease)?|myasthenia\\w*)",
+    "\\b(?:musculoskeletal|myogenic|muscular|msk)\\b[^.;!?\\n]{0,60}?\\b(?:rather than|not|as opposed to|instead of)\\s+(?:\\w+\\s+){0,1}?(?:neuro\\w*|neurogenic)",
+    "\\bnon-?\\s?(?:neurological|neurologic|neurogenic|neuropathic)\\b",
 ]
 
