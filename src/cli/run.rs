@@ -16,7 +16,6 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 use clap::Args;
-use sha2::Digest;
 
 use rayon::prelude::*;
 
@@ -157,7 +156,7 @@ fn sample_sections(
         found.sort();
         dirs.extend(found);
     }
-    let sha = format!("{:x}", sha2::Sha256::digest(summary_json.as_bytes()));
+    let sha = crate::run_folder::text_sha256(summary_json);
     let mut sections: Vec<SampleSection> = Vec::new();
     for dir in dirs {
         let same = |s: &SampleSection| {

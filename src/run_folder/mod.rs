@@ -56,13 +56,16 @@ pub struct RunFolder {
 
 /// SHA-256 of a file's bytes, hex; None when it cannot be read.
 pub fn file_sha256(path: &Path) -> Option<String> {
-    let bytes = std::fs::read(path).ok()?;
-    Some(format!("{:x}", Sha256::digest(&bytes)))
+    Some(bytes_sha256(&std::fs::read(path).ok()?))
 }
 
 /// SHA-256 of a text's bytes, hex (a summary.json not yet written).
 pub fn text_sha256(text: &str) -> String {
-    format!("{:x}", Sha256::digest(text.as_bytes()))
+    bytes_sha256(text.as_bytes())
+}
+
+fn bytes_sha256(bytes: &[u8]) -> String {
+    format!("{:x}", Sha256::digest(bytes))
 }
 
 /// The folder's name, or its path when it has none.
@@ -133,7 +136,7 @@ impl RunFolder {
             path: path.to_path_buf(),
             name: folder_name(path),
             summary,
-            summary_sha256: format!("{:x}", Sha256::digest(&bytes)),
+            summary_sha256: bytes_sha256(&bytes),
             written: modified(&summary_path),
         })
     }
