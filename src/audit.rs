@@ -7,7 +7,7 @@ use polars::prelude::*;
 use crate::checks::{self, CheckContext, CheckInfo};
 use crate::config::Config;
 use crate::evidence;
-use crate::ingest::{self, InputFiles, InputKind, LoadedInput, Mapping, Shard};
+use crate::ingest::{self, InputFiles, InputKind, LoadedInput, Mapping, ReadOptions, Shard};
 use crate::model::{AuditTables, Period};
 use crate::report::aggregates::ModelCounts;
 use crate::report::summary::InputInfo;
@@ -37,12 +37,17 @@ impl Inputs {
     /// The rows of one shard's patients (see `shard`), or all rows.
     pub fn load_shard(args: &InputFiles, shard: Option<&Shard>) -> Result<Inputs> {
         let mapping = Mapping::load(args.mapping.as_deref())?;
+        let encoding = match &args.encoding {
+            Some(label) => ingest::encoding::from_label(label)?,
+            None => encoding_rs::UTF_8,
+        };
+        let opts = |kind| ReadOptions::of(kind, &mapping, encoding);
         let claims = timing::stage("load claims", || {
-            ingest::load_shard(InputKind::Claims, &args.claims, &mapping.claims, shard)
+            ingest::load_shard(InputKind::Claims, &args.claims, opts(InputKind::Claims), shard)
         })?;
         let notes = match &args.notes {
             Some(path) => timing::stage("load notes", || {
-                ingest::load_shard(InputKind::Notes, path, &mapping.notes, shard)
+                ingest::load_shard(InputKind::Notes, path, opts(InputKind::Notes), shard)
             })?,
             None => ingest::absent(InputKind::Notes)?,
         };
@@ -342,6 +347,7 @@ pub fn input_info(input: &LoadedInput) -> InputInfo {
         rows_used: input.rows_used(),
         rows_rejected: input.rows_rejected(),
         unmatched_claim_id: None,
+        resources_skipped: input.skipped.clone(),
     }
 }
 

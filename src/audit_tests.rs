@@ -20,6 +20,7 @@ fn skipping_notes_of_other_patients_changes_no_finding_or_count() {
         claims: dir.path().join("claims.csv"),
         notes: Some(dir.path().join("notes.csv")),
         mapping: None,
+        encoding: None,
     };
     let inputs = Inputs::load(&args).unwrap();
     let config = Config::default();

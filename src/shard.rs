@@ -365,7 +365,7 @@ fn bounds(patients: &StringChunked, weights: &UInt64Chunked, count: usize) -> Ve
 fn id_columns(
     kind: InputKind,
     path: &std::path::Path,
-    mapping: &std::collections::BTreeMap<String, String>,
+    mapping: &crate::ingest::TableMapping,
     names: &[&str],
 ) -> Result<LazyFrame> {
     let (files, format) = sources::resolve(path)?;
@@ -378,7 +378,7 @@ fn id_columns(
         };
         let mut exprs = Vec::new();
         for name in names {
-            let source = Mapping::source_name(mapping, name);
+            let source = mapping.source_name(name);
             let found = schema
                 .iter_names()
                 .find(|n| n.trim_start_matches('\u{feff}') == source);

@@ -374,6 +374,7 @@ mod tests {
             claims: dir.join("claims.csv"),
             notes: Some(dir.join("notes.csv")),
             mapping: None,
+            encoding: None,
         })
         .unwrap();
         let real = crate::audit::build_tables(&inputs, &Config::default(), Period::ALL).unwrap();

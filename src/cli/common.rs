@@ -14,18 +14,25 @@ use crate::model::Period;
 #[derive(Debug, Clone, Args)]
 pub struct InputArgs {
     /// Claims export: one row per service line. A file, a folder of parts or a
-    /// quoted glob; .csv, .parquet, .arrow/.ipc/.feather or .ndjson/.jsonl.
+    /// quoted glob; .csv, .parquet, .arrow/.ipc/.feather, .ndjson/.jsonl,
+    /// X12 837P (.837/.x12/.edi) or Bulk FHIR NDJSON (ExplanationOfBenefit).
     #[arg(long, value_name = "PATH")]
     pub claims: PathBuf,
-    /// Clinical-notes export: one row per note (same formats as --claims).
+    /// Clinical-notes export: one row per note (same formats as --claims;
+    /// Bulk FHIR: DocumentReference).
     /// Optional: without it the checks that read notes are skipped (listed
     /// in summary.json `checks_skipped` and at the top of report.html).
     #[arg(long, value_name = "PATH")]
     pub notes: Option<PathBuf>,
     /// TOML file renaming the exports' columns to the contract's names
-    /// (sections [claims] and [notes], `contract_name = "Export Name"`).
+    /// (sections [claims] and [notes], `contract_name = "Export Name"`), or
+    /// `cms-rif-carrier`: the built-in mapping of CMS RIF carrier claims.
     #[arg(long, value_name = "FILE")]
     pub mapping: Option<PathBuf>,
+    /// Encoding of CSV/NDJSON exports: utf-8 (default), windows-1252,
+    /// latin1, utf-16. A byte-order mark, when present, decides.
+    #[arg(long, value_name = "NAME")]
+    pub encoding: Option<String>,
 }
 
 impl InputArgs {
@@ -35,6 +42,7 @@ impl InputArgs {
             claims: self.claims.clone(),
             notes: self.notes.clone(),
             mapping: self.mapping.clone(),
+            encoding: self.encoding.clone(),
         }
     }
 }

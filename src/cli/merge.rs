@@ -90,6 +90,7 @@ impl Original {
             rows_used: 0,
             rows_rejected: 0,
             unmatched_claim_id: None,
+            resources_skipped: Default::default(),
         };
         let local = path.exists() || (!text.contains("://") && text.contains(['*', '?', '[']));
         if !local {

@@ -154,6 +154,7 @@ pub fn run(args: QueryArgs) -> Result<i32> {
             claims: claims.clone(),
             notes: Some(notes.clone()),
             mapping: args.mapping.clone(),
+            encoding: None,
         })?;
         let model = audit::build_tables(&inputs, &config, period)?;
         tables.retain(|(n, _)| !sql::MODEL_TABLES.contains(n));

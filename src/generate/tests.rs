@@ -71,9 +71,10 @@ fn generate_and_load(
 ) {
     let stats = generate(opts).unwrap();
     let ext = opts.format.ext();
-    let none = std::collections::BTreeMap::new();
+    let none = crate::ingest::TableMapping::default();
     let load = |kind, name: &str| {
-        crate::ingest::load(kind, &opts.out.join(format!("{name}.{ext}")), &none).unwrap()
+        let path = opts.out.join(format!("{name}.{ext}"));
+        crate::ingest::load(kind, &path, crate::ingest::ReadOptions::plain(&none)).unwrap()
     };
     (
         stats,

@@ -6,11 +6,17 @@
 //! or undecodable file, a column of a type that cannot mean its value) are
 //! [`InputError`]s: the run stops before anything is written.
 
+pub mod encoding;
+#[path = "stub_fhir.rs"]
+pub mod fhir;
 pub mod mapping;
 pub mod parse;
 pub mod patient_range;
 mod row_rules;
 pub mod sources;
+pub mod text_table;
+#[path = "stub_x12.rs"]
+pub mod x12;
 
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -22,7 +28,8 @@ use sha2::{Digest, Sha256};
 
 use crate::input_error;
 use crate::model::{CLAIM_COLUMNS, ColumnSpec, DX_COLUMNS, Kind, NOTE_COLUMNS};
-pub use mapping::Mapping;
+use encoding::ByteFault;
+pub use mapping::{Mapping, TableMapping};
 pub use patient_range::Shard;
 use sources::{Format, read_error};
 
@@ -35,8 +42,60 @@ pub struct InputFiles {
     /// Clinical-notes export (same forms as `claims`); None: claims only
     /// (the checks that read notes are skipped).
     pub notes: Option<PathBuf>,
-    /// TOML file renaming the exports' columns to the contract's names.
+    /// TOML file renaming the exports' columns to the contract's names
+    /// (or a built-in mapping's name, e.g. `cms-rif-carrier`).
     pub mapping: Option<PathBuf>,
+    /// Encoding of text exports (a WHATWG label); None: UTF-8.
+    pub encoding: Option<String>,
+}
+
+/// How one input's files are read: its column mapping and text settings.
+#[derive(Debug, Clone, Copy)]
+pub struct ReadOptions<'a> {
+    pub columns: &'a TableMapping,
+    /// Field separator of delimited text (None: by extension, see `Mapping`).
+    pub delimiter: Option<u8>,
+    pub date_format: Option<&'a str>,
+    pub encoding: &'static encoding_rs::Encoding,
+}
+
+impl<'a> ReadOptions<'a> {
+    /// The options of `kind`'s input under `mapping`, in `encoding`.
+    pub fn of(
+        kind: InputKind,
+        mapping: &'a Mapping,
+        encoding: &'static encoding_rs::Encoding,
+    ) -> ReadOptions<'a> {
+        ReadOptions {
+            columns: match kind {
+                InputKind::Claims => &mapping.claims,
+                InputKind::Notes => &mapping.notes,
+            },
+            delimiter: mapping.delimiter,
+            date_format: mapping.date_format.as_deref(),
+            encoding,
+        }
+    }
+
+    /// Plain contract columns, UTF-8, commas.
+    pub fn plain(columns: &'a TableMapping) -> ReadOptions<'a> {
+        ReadOptions {
+            columns,
+            delimiter: None,
+            date_format: None,
+            encoding: encoding_rs::UTF_8,
+        }
+    }
+
+    fn delimiter_for(&self, file: &Path) -> u8 {
+        self.delimiter.unwrap_or_else(|| {
+            match file.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+                Some("psv") => b'|',
+                Some("tsv") => b'\t',
+                _ => b',',
+            }
+        })
+    }
 }
 
 /// Optional columns of a partition file (see `cli::part`): the file and the
@@ -77,6 +136,8 @@ pub struct LoadedInput {
     pub data: DataFrame,
     /// Rejected rows: file, row, column, reason.
     pub rejects: DataFrame,
+    /// Records of another kind counted and skipped (FHIR resources by type).
+    pub skipped: BTreeMap<String, u64>,
 }
 
 impl LoadedInput {
@@ -89,12 +150,8 @@ impl LoadedInput {
 }
 
 /// Reads, maps and validates one input.
-pub fn load(
-    kind: InputKind,
-    path: &Path,
-    mapping: &BTreeMap<String, String>,
-) -> Result<LoadedInput> {
-    load_shard(kind, path, mapping, None)
+pub fn load(kind: InputKind, path: &Path, opts: ReadOptions) -> Result<LoadedInput> {
+    load_shard(kind, path, opts, None)
 }
 
 /// An input that was not given (`--notes` left out): no files, no rows, and
@@ -117,6 +174,7 @@ pub fn absent(kind: InputKind) -> Result<LoadedInput> {
         rows_read: 0,
         data: data.drop_many(["__file", "__row"]),
         rejects,
+        skipped: BTreeMap::new(),
     })
 }
 
@@ -126,21 +184,60 @@ pub fn absent(kind: InputKind) -> Result<LoadedInput> {
 pub fn load_shard(
     kind: InputKind,
     path: &Path,
-    mapping: &BTreeMap<String, String>,
+    opts: ReadOptions,
     shard: Option<&Shard>,
 ) -> Result<LoadedInput> {
     let (files, format) = sources::resolve(path)?;
-    // Hashing reads every byte once; text formats are checked for UTF-8 and NUL bytes on the way.
-    let sha256 = if shard.is_some_and(|s| s.index > 0) {
-        String::new()
-    } else {
-        sha256_files(&files, format)?
-    };
+    // Hashing reads every byte once; text formats are checked for NUL bytes
+    // and invalid UTF-8 on the way (later shards check without hashing).
+    let (sha256, faulty) = sha256_files(&files, format, shard.is_none_or(|s| s.index == 0))?;
     let mut parts = Vec::with_capacity(files.len());
-    for file in &files {
-        parts.push(crate::timing::stage("  read", || {
-            read_raw(kind, file, format, mapping, shard)
+    let mut skipped = BTreeMap::new();
+    for (file, faulty) in files.iter().zip(faulty) {
+        parts.push(crate::timing::stage("  read", || match format {
+            Format::X12 | Format::Fhir => {
+                let table = parsed_table(kind, file, format)?;
+                for (k, n) in &table.skipped {
+                    *skipped.entry(k.clone()).or_insert(0) += n;
+                }
+                table_frame(kind, file, table, shard)
+            }
+            _ if format.is_text() && (faulty || opts.encoding != encoding_rs::UTF_8) => {
+                let layout = match format {
+                    Format::Csv => encoding::Layout::Csv {
+                        delimiter: opts.delimiter_for(file),
+                    },
+                    _ => encoding::Layout::Lines,
+                };
+                let cleaned = encoding::clean(file, opts.encoding, layout)?;
+                let source = Source {
+                    read: cleaned.file.path(),
+                    shown: file,
+                    format,
+                    faults: &cleaned.faults,
+                };
+                read_raw(kind, source, opts, shard)
+            }
+            _ => {
+                let source = Source {
+                    read: file,
+                    shown: file,
+                    format,
+                    faults: &[],
+                };
+                read_raw(kind, source, opts, shard)
+            }
         })?);
+    }
+    // Rows rejected before parsing are marked in some parts only.
+    if parts.iter().any(|p| p.schema().contains("__fault")) {
+        for part in parts.iter_mut() {
+            if !part.schema().contains("__fault") {
+                for name in ["__fault", "__fault_column"] {
+                    part.with_column(Column::full_null(name.into(), part.height(), &DataType::String))?;
+                }
+            }
+        }
     }
     // Parts that disagree on a column's type are read as text throughout.
     if parts.iter().any(|p| p.schema() != parts[0].schema()) {
@@ -176,22 +273,107 @@ pub fn load_shard(
         rows_read,
         data,
         rejects,
+        skipped,
     })
+}
+
+/// One file to read: the file read (a clean UTF-8 copy, or the file
+/// itself), the file named in rejects and messages, and the rows that held
+/// bad bytes (see `encoding`).
+struct Source<'a> {
+    read: &'a Path,
+    shown: &'a Path,
+    format: Format,
+    faults: &'a [ByteFault],
+}
+
+/// An X12 or FHIR file, read by our own parser.
+fn parsed_table(kind: InputKind, file: &Path, format: Format) -> Result<text_table::TextTable> {
+    let table = match (format, kind) {
+        (Format::X12, InputKind::Claims) => x12::read_837(file),
+        (Format::X12, InputKind::Notes) => input_error!(
+            "{}: an X12 837 holds claims, not notes (give it as --claims)",
+            file.display()
+        ),
+        (_, InputKind::Claims) => fhir::read_bulk_fhir(file, fhir::FhirTable::Claims),
+        (_, InputKind::Notes) => fhir::read_bulk_fhir(file, fhir::FhirTable::Notes),
+    };
+    match table {
+        Ok(t) => Ok(t),
+        Err(msg) => input_error!("{msg}"),
+    }
+}
+
+/// A parser's table as [`read_raw`] gives a file: the contract's columns as
+/// text, `__file`, `__row`, and the records the parser rejected as rows
+/// with only `__fault` / `__fault_column` set.
+fn table_frame(
+    kind: InputKind,
+    file: &Path,
+    table: text_table::TextTable,
+    shard: Option<&Shard>,
+) -> Result<DataFrame> {
+    let shown = file.display().to_string();
+    let height = table.rows.len() + table.rejects.len();
+    let mut columns: Vec<Column> = Vec::with_capacity(kind.columns().len() + 4);
+    for spec in kind.columns() {
+        let i = table.columns.iter().position(|c| *c == spec.name);
+        let values: Vec<Option<&str>> = table
+            .rows
+            .iter()
+            .map(|(_, v)| i.and_then(|i| v[i].as_deref()))
+            .chain(std::iter::repeat_n(None, table.rejects.len()))
+            .collect();
+        columns.push(Column::new(spec.name.into(), values));
+    }
+    let rows: Vec<IdxSize> = table
+        .rows
+        .iter()
+        .map(|(r, _)| *r as IdxSize)
+        .chain(table.rejects.iter().map(|r| r.row as IdxSize))
+        .collect();
+    let mut fault: Vec<Option<&str>> = vec![None; table.rows.len()];
+    let mut fault_column: Vec<Option<&str>> = vec![None; table.rows.len()];
+    for r in &table.rejects {
+        fault.push(Some(r.reason.as_str()));
+        fault_column.push(Some(r.column.as_str()));
+    }
+    columns.push(Column::new("__file".into(), vec![shown.as_str(); height]));
+    columns.push(Column::new("__row".into(), rows));
+    columns.push(Column::new("__fault".into(), fault));
+    columns.push(Column::new("__fault_column".into(), fault_column));
+    let mut df = DataFrame::new(height, columns)?.sort(
+        ["__row"],
+        SortMultipleOptions::default().with_maintain_order(true),
+    )?;
+    if let Some(shard) = shard {
+        df = df
+            .lazy()
+            .filter(shard.keeps(patient_range::patient_text(col("patient_id"))))
+            .collect()?;
+    }
+    Ok(df)
 }
 
 /// One file's contract columns as text, with `__file` and `__row` (data rows from 1).
 fn read_raw(
     kind: InputKind,
-    file: &Path,
-    format: Format,
-    mapping: &BTreeMap<String, String>,
+    source: Source,
+    opts: ReadOptions,
     shard: Option<&Shard>,
 ) -> Result<DataFrame> {
+    let (file, format, mapping) = (source.shown, source.format, opts.columns);
     let shown = file.display().to_string();
     // The row index goes into the scan itself (before the schema is asked
     // for, which would freeze the plan): a shard's row filter is then
     // pushed into the reader instead of reading every row first.
-    let mut lf = sources::scan(file, format)?.with_row_index("__row", Some(1));
+    let mut lf = match sources::scan_delimited(source.read, format, opts.delimiter_for(file)) {
+        Ok(lf) => lf,
+        // The copy's name means nothing to the user: name the file.
+        Err(_) if source.read != file => input_error!("{shown}: cannot read file"),
+        Err(e) => return Err(e),
+    }
+    .with_row_index("__row", Some(1));
     let mut schema = match lf.collect_schema() {
         Ok(s) => s,
         Err(e) => input_error!("{}", read_error(file, format, &e)),
@@ -229,9 +411,9 @@ fn read_raw(
             .find(|(_, clean)| clean == wanted)
             .map(|(orig, _)| orig.clone())
     };
-    for (target, source) in mapping {
+    for (target, source) in mapping.sources() {
         let is_ours = kind.columns().iter().any(|c| c.name == target)
-            || (kind == InputKind::Claims && DX_COLUMNS.contains(&target.as_str()));
+            || (kind == InputKind::Claims && DX_COLUMNS.contains(&target));
         if is_ours && find(source).is_none() {
             input_error!(
                 "{shown}: the mapping names column \"{source}\" for {target}, but the file has no such column"
@@ -239,12 +421,9 @@ fn read_raw(
         }
     }
     let known = |name: &str| {
-        kind.columns()
-            .iter()
-            .any(|c| c.name == name || Mapping::source_name(mapping, c.name) == name)
-            || DX_COLUMNS
-                .iter()
-                .any(|d| *d == name || Mapping::source_name(mapping, d) == name)
+        kind.columns().iter().any(|c| c.name == name)
+            || DX_COLUMNS.contains(&name)
+            || mapping.sources().any(|(_, source)| source == name)
     };
     // Names are listed only when the first line is a header: a file without
     // one would have its first data row (a note's text) echoed in a log.
@@ -261,7 +440,12 @@ fn read_raw(
     // Native dates are written as text after reading, once per distinct day.
     let mut native_dates: Vec<(&str, DataType)> = Vec::new();
     for spec in kind.columns() {
-        let source = Mapping::source_name(mapping, spec.name);
+        let source = mapping.source_name(spec.name);
+        if let Some(list) = mapping.joined.get(spec.name) {
+            let parts = list.iter().map(|s| find(s).expect("checked above")).collect();
+            exprs.push(joined_columns(&shown, parts, &schema, spec.name == "dx_codes")?.alias(spec.name));
+            continue;
+        }
         let expr = match find(source) {
             Some(orig)
                 if matches!(spec.kind, Kind::Date | Kind::Text)
@@ -273,8 +457,26 @@ fn read_raw(
                 native_dates.push((spec.name, schema.get(&orig).unwrap().clone()));
                 col(orig.as_str())
             }
-            Some(orig) => text_column(&shown, &orig, schema.get(&orig).unwrap(), spec)?,
-            None if spec.name == "dx_codes" => dx_columns(&shown, mapping, &schema, &find)?,
+            Some(orig) => {
+                let dtype = schema.get(&orig).unwrap();
+                let text = text_column(&shown, &orig, dtype, spec)?;
+                match opts.date_format {
+                    Some(f) if spec.kind == Kind::Date && dtype == &DataType::String => {
+                        parse::reformat_date(text, f)
+                    }
+                    _ => text,
+                }
+            }
+            None if spec.name == "dx_codes" => {
+                let parts: Vec<String> = DX_COLUMNS
+                    .iter()
+                    .filter_map(|dx| find(mapping.source_name(dx)))
+                    .collect();
+                if parts.is_empty() {
+                    input_error!("{shown}: missing required column \"dx_codes\" (or dx1..dx12)");
+                }
+                joined_columns(&shown, parts, &schema, false)?
+            }
             None if spec.required => {
                 let via = if source != spec.name {
                     format!(" (mapped from \"{source}\")")
@@ -317,19 +519,53 @@ fn read_raw(
         )?;
         lf = lf.filter(all_empty.not());
     }
-    if let (Some(shard), Some(patient)) = (shard, find(Mapping::source_name(mapping, "patient_id")))
-    {
+    if let (Some(shard), Some(patient)) = (shard, find(mapping.source_name("patient_id"))) {
         lf = lf.filter(shard.keeps(patient_range::patient_text(col(patient.as_str()))));
     }
     let mut df = match lf.select(exprs).collect() {
         Ok(df) => df,
+        // Our CSV diagnosis knows commas only.
+        Err(e) if opts.delimiter_for(file) != b',' => input_error!(
+            "{shown}: cannot read file ({})",
+            sources::safe_reader_message(&e.to_string())
+        ),
         Err(e) => input_error!("{}", read_error(file, format, &e)),
     };
     for (name, dtype) in native_dates {
         let text = dates_as_text(df.column(name)?, &dtype)?;
         df.with_column(text.with_name(name.into()))?;
     }
+    if !source.faults.is_empty() {
+        mark_byte_faults(&mut df, source.faults, mapping)?;
+    }
     Ok(df)
+}
+
+/// Adds `__fault` / `__fault_column` naming the rows that held bad bytes
+/// (the column as the contract names it, when the mapping says which).
+fn mark_byte_faults(
+    df: &mut DataFrame,
+    faults: &[ByteFault],
+    mapping: &TableMapping,
+) -> PolarsResult<()> {
+    let by_row: std::collections::HashMap<u64, &ByteFault> =
+        faults.iter().map(|f| (f.row, f)).collect();
+    let rows = df.column("__row")?.cast(&DataType::UInt64)?;
+    let (mut reason, mut column) = (Vec::new(), Vec::new());
+    for row in rows.u64()?.iter() {
+        let fault = row.and_then(|r| by_row.get(&r));
+        reason.push(fault.map(|f| f.reason.clone()));
+        column.push(fault.map(|f| {
+            mapping
+                .sources()
+                .find(|(_, source)| *source == f.column)
+                .map(|(target, _)| target.to_string())
+                .unwrap_or_else(|| f.column.clone())
+        }));
+    }
+    df.with_column(Column::new("__fault".into(), reason))?;
+    df.with_column(Column::new("__fault_column".into(), column))?;
+    Ok(())
 }
 
 /// A native Date or Datetime column as [`date_text`] writes it, computed
@@ -350,36 +586,33 @@ fn dates_as_text(c: &Column, dtype: &DataType) -> PolarsResult<Column> {
     text.column("v")?.take(&rows)
 }
 
-/// `dx1`..`dx12` joined with `;` (empty cells skipped), or a missing-column error.
-fn dx_columns(
-    shown: &str,
-    mapping: &BTreeMap<String, String>,
-    schema: &Schema,
-    find: &dyn Fn(&str) -> Option<String>,
-) -> Result<Expr> {
-    let mut parts = Vec::new();
-    for dx in DX_COLUMNS {
-        if let Some(orig) = find(Mapping::source_name(mapping, dx)) {
-            let spec = ColumnSpec {
-                name: dx,
-                kind: Kind::Text,
-                required: false,
-            };
-            let text = text_column(shown, &orig, schema.get(&orig).unwrap(), &spec)?;
-            let t = text.str().strip_chars(lit(LiteralValue::untyped_null()));
-            parts.push(
-                when(t.clone().eq(lit("")))
-                    .then(lit(LiteralValue::untyped_null()).cast(DataType::String))
-                    .otherwise(t),
-            );
+/// Several source columns as one `;`-separated list (`dx1`..`dx12`, or a
+/// mapping's list): empty cells skipped; with `dedupe`, a cell repeating an
+/// earlier one (the RIF repeats the principal diagnosis) is dropped.
+fn joined_columns(shown: &str, sources: Vec<String>, schema: &Schema, dedupe: bool) -> Result<Expr> {
+    let null = || lit(LiteralValue::untyped_null()).cast(DataType::String);
+    let mut parts: Vec<Expr> = Vec::new();
+    for orig in &sources {
+        let spec = ColumnSpec {
+            name: "dx_codes",
+            kind: Kind::Text,
+            required: false,
+        };
+        let text = text_column(shown, orig, schema.get(orig).unwrap(), &spec)?;
+        let t = text.str().strip_chars(lit(LiteralValue::untyped_null()));
+        let mut part = when(t.clone().eq(lit(""))).then(null()).otherwise(t.clone());
+        if dedupe {
+            for earlier in &parts {
+                part = when(earlier.clone().str().to_uppercase().eq(t.clone().str().to_uppercase()).fill_null(lit(false)))
+                    .then(null())
+                    .otherwise(part);
+            }
         }
-    }
-    if parts.is_empty() {
-        input_error!("{shown}: missing required column \"dx_codes\" (or dx1..dx12)");
+        parts.push(part);
     }
     let joined = concat_str(parts, ";", true);
     Ok(when(joined.clone().eq(lit("")))
-        .then(lit(LiteralValue::untyped_null()).cast(DataType::String))
+        .then(null())
         .otherwise(joined))
 }
 
@@ -568,6 +801,19 @@ fn parse_in_groups(
     let mut bad_so_far = BooleanChunked::full("".into(), false, height);
     // (row, column, reason) of every bad row, found group by group.
     let mut why: Vec<(IdxSize, String, String)> = Vec::new();
+    // Rows rejected before parsing (bad bytes, records a format parser
+    // could not read) come first: their values mean nothing.
+    if let (Ok(reason), Ok(column)) = (raw.column("__fault"), raw.column("__fault_column")) {
+        let (reason, column) = (reason.str()?.clone(), column.str()?.clone());
+        for (row, (r, c)) in reason.iter().zip(column.iter()).enumerate() {
+            if let Some(r) = r {
+                why.push((row as IdxSize, c.unwrap_or("").to_string(), r.to_string()));
+            }
+        }
+        bad_so_far = reason.is_not_null();
+        raw.drop_in_place("__fault")?;
+        raw.drop_in_place("__fault_column")?;
+    }
     let group = rayon::current_num_threads().max(2);
     let indices: Vec<usize> = (0..specs.len()).collect();
     for chunk in indices.chunks(group) {
@@ -712,18 +958,24 @@ fn per_distinct(
 /// were read elsewhere.
 pub fn files_and_hash(path: &Path) -> Result<(Vec<PathBuf>, String)> {
     let (files, format) = sources::resolve(path)?;
-    let sha256 = sha256_files(&files, format)?;
+    let (sha256, _) = sha256_files(&files, format, true)?;
     Ok((files, sha256))
 }
 
-/// SHA-256 over the bytes of every file of the input, in read order. Text
-/// formats (CSV, NDJSON) must be UTF-8 without NUL bytes: the first fault
-/// stops the run with its line (a UTF-16 export is full of NULs).
-fn sha256_files(files: &[PathBuf], format: Format) -> Result<String> {
+/// SHA-256 over the bytes of every file of the input, in read order (when
+/// `hash`; else ""), and for each file whether it is a text file that is
+/// not plain UTF-8: a NUL byte, bytes that are not UTF-8, or a UTF-16
+/// byte-order mark. Such files are read through `encoding::clean`.
+fn sha256_files(files: &[PathBuf], format: Format, hash: bool) -> Result<(String, Vec<bool>)> {
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; 1 << 20];
-    let text = matches!(format, Format::Csv | Format::NdJson);
+    let text = format.is_text();
+    let mut faulty = Vec::with_capacity(files.len());
     for file in files {
+        if !hash && !text {
+            faulty.push(false);
+            continue;
+        }
         let mut f = match std::fs::File::open(file) {
             Ok(f) => f,
             Err(e) => input_error!("{}: cannot open file ({})", file.display(), e.kind()),
@@ -737,21 +989,20 @@ fn sha256_files(files: &[PathBuf], format: Format) -> Result<String> {
             if n == 0 {
                 break;
             }
-            hasher.update(&buf[..n]);
+            if hash {
+                hasher.update(&buf[..n]);
+            }
             if text {
                 check.update(&buf[..n]);
             }
         }
         check.finish();
-        if let (true, Some((offset, what))) = (text, check.fault) {
-            let line = sources::line_of(file, offset);
-            let hint = if what.contains("NUL") || what.contains("UTF-16") {
-                " (a UTF-16 or binary file? export as UTF-8 text)"
-            } else {
-                " (export the file as UTF-8)"
-            };
-            input_error!("{}: line {line} holds {what}{hint}", file.display());
-        }
+        faulty.push(text && check.fault.is_some());
     }
-    Ok(format!("{:x}", hasher.finalize()))
+    let sha256 = if hash {
+        format!("{:x}", hasher.finalize())
+    } else {
+        String::new()
+    };
+    Ok((sha256, faulty))
 }

@@ -79,6 +79,21 @@ pub fn parse_date(raw: Expr) -> Expr {
         .otherwise(lit(LiteralValue::untyped_null()).cast(DataType::Date))
 }
 
+/// Text dates in a mapping's `date_format` (e.g. `%d-%b-%Y`) rewritten as
+/// `YYYY-MM-DD`; values that do not match are kept as written, so the date
+/// rule rejects them with its usual reason.
+pub fn reformat_date(raw: Expr, format: &str) -> Expr {
+    let parsed = raw.clone().str().to_date(StrptimeOptions {
+        format: Some(format.into()),
+        strict: false,
+        exact: true,
+        cache: true,
+    });
+    when(parsed.clone().is_not_null())
+        .then(parsed.cast(DataType::String))
+        .otherwise(raw)
+}
+
 /// `$1,234.50` -> 123450 cents; null when not a number. A `$` may lead
 /// (after or before a sign), commas only as thousands separators (`1,234`,
 /// not `1,23` nor the European `1.234,50`), spaces are ignored.

@@ -8,29 +8,60 @@ use polars::prelude::*;
 
 use crate::input_error;
 
-/// The file formats CONTRACT.md accepts, chosen by extension.
+/// The file formats CONTRACT.md accepts: by extension, or for `.ndjson`,
+/// `.json` and no extension by content (X12 starts with `ISA`; Bulk FHIR
+/// records carry `"resourceType"`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Csv,
     Parquet,
     Ipc,
     NdJson,
+    /// X12 837P 5010 (see `x12`).
+    X12,
+    /// Bulk FHIR R4 NDJSON (see `fhir`).
+    Fhir,
 }
 
 impl Format {
     pub fn from_path(path: &Path) -> Option<Format> {
-        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
-        match ext.as_str() {
-            "csv" => Some(Format::Csv),
-            "parquet" | "pq" => Some(Format::Parquet),
-            "arrow" | "ipc" | "feather" => Some(Format::Ipc),
-            "ndjson" | "jsonl" => Some(Format::NdJson),
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(|e| e.to_ascii_lowercase());
+        match ext.as_deref() {
+            Some("csv" | "txt" | "psv" | "tsv") => Some(Format::Csv),
+            Some("parquet" | "pq") => Some(Format::Parquet),
+            Some("arrow" | "ipc" | "feather") => Some(Format::Ipc),
+            Some("837" | "x12" | "edi") => Some(Format::X12),
+            Some("ndjson" | "jsonl") => Some(sniff(path).unwrap_or(Format::NdJson)),
+            Some("json") | None => sniff(path),
             _ => None,
         }
     }
+
+    /// Text formats: checked for their encoding, NUL bytes and invalid bytes.
+    pub fn is_text(self) -> bool {
+        matches!(self, Format::Csv | Format::NdJson)
+    }
 }
 
-const EXPECTED: &str = "expected .csv, .parquet, .arrow/.ipc/.feather or .ndjson/.jsonl";
+/// X12 or Bulk FHIR, told by the first bytes of the file.
+fn sniff(path: &Path) -> Option<Format> {
+    use std::io::Read;
+    let mut head = vec![0u8; 4096];
+    let n = std::fs::File::open(path).ok()?.read(&mut head).ok()?;
+    let head = &head[..n];
+    if super::x12::looks_like_x12(head) {
+        Some(Format::X12)
+    } else if super::fhir::looks_like_fhir(head) {
+        Some(Format::Fhir)
+    } else {
+        None
+    }
+}
+
+const EXPECTED: &str = "expected .csv, .parquet, .arrow/.ipc/.feather, .ndjson/.jsonl, X12 837 (.837/.x12/.edi) or Bulk FHIR NDJSON";
 
 /// The files of one input, sorted by path so reads are deterministic.
 pub fn resolve(path: &Path) -> Result<(Vec<PathBuf>, Format)> {
@@ -111,6 +142,11 @@ fn collect_dir(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
 /// Scans one file. CSV is read with every column as text so that each value
 /// is parsed (and rejected) by our own rules; other formats keep native types.
 pub fn scan(file: &Path, format: Format) -> Result<LazyFrame> {
+    scan_delimited(file, format, b',')
+}
+
+/// [`scan`] with the field separator of a delimited export.
+pub fn scan_delimited(file: &Path, format: Format, delimiter: u8) -> Result<LazyFrame> {
     let p = PlRefPath::new(file.to_string_lossy().as_ref());
     let lf = match format {
         Format::NdJson if std::fs::metadata(file).is_ok_and(|m| m.len() == 0) => {
@@ -121,6 +157,7 @@ pub fn scan(file: &Path, format: Format) -> Result<LazyFrame> {
         }
         Format::Csv => LazyCsvReader::new(p)
             .with_has_header(true)
+            .with_separator(delimiter)
             .with_infer_schema_length(Some(0))
             .with_missing_is_null(true)
             .with_raise_if_empty(false)
@@ -130,6 +167,10 @@ pub fn scan(file: &Path, format: Format) -> Result<LazyFrame> {
         Format::NdJson => LazyJsonLineReader::new(p)
             .with_infer_schema_length(std::num::NonZeroUsize::new(1000))
             .finish(),
+        Format::X12 | Format::Fhir => input_error!(
+            "{}: X12 837 and Bulk FHIR files are read whole: audit them in one pass (without --shards or `part`)",
+            file.display()
+        ),
     };
     match lf {
         Ok(lf) => Ok(lf),

@@ -241,6 +241,10 @@ pub struct InputInfo {
     /// kept (as history for their patient) but support no claim.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unmatched_claim_id: Option<usize>,
+    /// Bulk FHIR: records of another resource type, counted and skipped
+    /// (not rows of this input, so not in rows_read), by type.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty", default)]
+    pub resources_skipped: BTreeMap<String, u64>,
 }
 
 /// Per-check totals from the findings frame (checks without findings get zeros).
