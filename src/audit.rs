@@ -43,7 +43,12 @@ impl Inputs {
         };
         let opts = |kind| ReadOptions::of(kind, &mapping, encoding);
         let claims = timing::stage("load claims", || {
-            ingest::load_shard(InputKind::Claims, &args.claims, opts(InputKind::Claims), shard)
+            ingest::load_shard(
+                InputKind::Claims,
+                &args.claims,
+                opts(InputKind::Claims),
+                shard,
+            )
         })?;
         let notes = match &args.notes {
             Some(path) => timing::stage("load notes", || {

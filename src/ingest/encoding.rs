@@ -128,7 +128,10 @@ pub fn clean(file: &Path, declared: &'static Encoding, layout: Layout) -> Result
                 }
             }
             Some((offset, _, what)) => {
-                input_error!("{shown}: the header line holds {what} at byte offset {offset}{}", hint(enc))
+                input_error!(
+                    "{shown}: the header line holds {what} at byte offset {offset}{}",
+                    hint(enc)
+                )
             }
             None => out.push_str(&text),
         }
@@ -148,10 +151,16 @@ pub fn clean(file: &Path, declared: &'static Encoding, layout: Layout) -> Result
     }
     let mut tmp = match tempfile::Builder::new().prefix("claims-audit-").tempfile() {
         Ok(t) => t,
-        Err(e) => input_error!("{shown}: cannot write a temporary UTF-8 copy ({})", e.kind()),
+        Err(e) => input_error!(
+            "{shown}: cannot write a temporary UTF-8 copy ({})",
+            e.kind()
+        ),
     };
     if let Err(e) = tmp.write_all(out.as_bytes()).and_then(|_| tmp.flush()) {
-        input_error!("{shown}: cannot write a temporary UTF-8 copy ({})", e.kind());
+        input_error!(
+            "{shown}: cannot write a temporary UTF-8 copy ({})",
+            e.kind()
+        );
     }
     Ok(Cleaned { file: tmp, faults })
 }
@@ -198,7 +207,11 @@ fn decode(
     if let Some(i) = text.find('\0') {
         // A NUL before the first invalid byte is the first fault.
         if fault.is_none_or(|(_, c, _)| i < c) {
-            let width = if enc == UTF_16LE || enc == UTF_16BE { 2 } else { 1 };
+            let width = if enc == UTF_16LE || enc == UTF_16BE {
+                2
+            } else {
+                1
+            };
             let units_before = if width == 2 {
                 text[..i].encode_utf16().count()
             } else if enc == UTF_8 {
@@ -235,7 +248,11 @@ fn record_ends(units: &[u32], layout: Layout) -> Vec<usize> {
 fn split_fields(record: &str, delimiter: char) -> Vec<String> {
     let mut fields = vec![String::new()];
     let mut in_quotes = false;
-    for c in record.trim_start_matches('\u{feff}').trim_end_matches(['\r', '\n']).chars() {
+    for c in record
+        .trim_start_matches('\u{feff}')
+        .trim_end_matches(['\r', '\n'])
+        .chars()
+    {
         match c {
             '"' => in_quotes = !in_quotes,
             c if c == delimiter && !in_quotes => fields.push(String::new()),
@@ -295,7 +312,10 @@ mod tests {
         let (_, faults) = cleaned(b"a,b\n1,caf\xe9\n2,x\n3,y\n", "utf-8", CSV);
         assert_eq!(faults.len(), 1);
         assert_eq!(faults[0].row, 1);
-        assert_eq!(faults[0].reason, "byte offset 9: bytes that are not valid (UTF-8 text)");
+        assert_eq!(
+            faults[0].reason,
+            "byte offset 9: bytes that are not valid (UTF-8 text)"
+        );
     }
 
     #[test]
@@ -307,7 +327,10 @@ mod tests {
         let (out, faults) = cleaned(&bytes, "utf-8", CSV);
         assert_eq!(out, "a,b\n1,x\u{FFFD}\n2,y\n3,z\n");
         assert_eq!(faults[0].row, 1);
-        assert_eq!(faults[0].reason, "byte offset 16: a NUL byte (UTF-16LE text)");
+        assert_eq!(
+            faults[0].reason,
+            "byte offset 16: a NUL byte (UTF-16LE text)"
+        );
     }
 
     #[test]
@@ -328,7 +351,11 @@ mod tests {
 
     #[test]
     fn ndjson_faulty_lines_become_empty_objects() {
-        let (out, faults) = cleaned(b"{\"a\":1}\n{\"a\":\"\0\"}\n{\"a\":3}\n", "utf-8", Layout::Lines);
+        let (out, faults) = cleaned(
+            b"{\"a\":1}\n{\"a\":\"\0\"}\n{\"a\":3}\n",
+            "utf-8",
+            Layout::Lines,
+        );
         assert_eq!(out, "{\"a\":1}\n{}\n{\"a\":3}\n");
         assert_eq!(faults[0].row, 2);
         assert_eq!(faults[0].column, "");

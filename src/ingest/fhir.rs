@@ -4,12 +4,10 @@
 //! notes. Resources of other types are counted by `resourceType` and skipped.
 //!
 //! The file is streamed line by line. A line that is not JSON, or a resource
-//! of the wanted type that cannot be read, becomes a [`ParseReject`] (row =
+//! of the wanted type that cannot be read, becomes a `ParseReject` (row =
 //! 1-based line number) and reading goes on. A value that is merely absent is
 //! left `None`: the common validation rejects required-but-empty values.
 //! Rejects and errors never carry patient ids or note text.
-//!
-//! [`ParseReject`]: super::text_table::ParseReject
 
 use std::fs::File;
 use std::io::{BufRead, BufReader};

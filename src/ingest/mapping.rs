@@ -144,7 +144,9 @@ impl Mapping {
         let delimiter = match file.delimiter.as_deref() {
             None => None,
             Some("\\t" | "tab" | "\t") => Some(b'\t'),
-            Some(d) if d.len() == 1 && d.is_ascii() && d != "\"" && d != "\n" => Some(d.as_bytes()[0]),
+            Some(d) if d.len() == 1 && d.is_ascii() && d != "\"" && d != "\n" => {
+                Some(d.as_bytes()[0])
+            }
             Some(d) => input_error!(
                 "{shown}: delimiter = {d:?} must be one ASCII character other than a quote (or \"tab\")"
             ),
@@ -214,7 +216,10 @@ mod tests {
     fn bad_keys_lists_and_delimiters_are_named() {
         let err = |t: &str| Mapping::from_toml_str(t, "m.toml").unwrap_err().to_string();
         assert!(err("[claims]\nfoo = \"x\"").contains("[claims] foo is not a column"));
-        assert!(err("[claims]\npatient_id = [\"a\", \"b\"]").contains("a list of columns is allowed for dx_codes and modifiers only"));
+        assert!(
+            err("[claims]\npatient_id = [\"a\", \"b\"]")
+                .contains("a list of columns is allowed for dx_codes and modifiers only")
+        );
         assert!(err("delimiter = \";;\"").contains("one ASCII character"));
         assert!(err("date_format = \"dd-mm\"").contains("strftime"));
         let tab = Mapping::from_toml_str("delimiter = \"tab\"", "m.toml").unwrap();

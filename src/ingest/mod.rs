@@ -7,7 +7,6 @@
 //! [`InputError`]s: the run stops before anything is written.
 
 pub mod encoding;
-#[path = "stub_fhir.rs"]
 pub mod fhir;
 pub mod mapping;
 pub mod parse;
@@ -15,7 +14,6 @@ pub mod patient_range;
 mod row_rules;
 pub mod sources;
 pub mod text_table;
-#[path = "stub_x12.rs"]
 pub mod x12;
 
 use std::collections::BTreeMap;
@@ -89,7 +87,12 @@ impl<'a> ReadOptions<'a> {
 
     fn delimiter_for(&self, file: &Path) -> u8 {
         self.delimiter.unwrap_or_else(|| {
-            match file.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+            match file
+                .extension()
+                .and_then(|e| e.to_str())
+                .map(str::to_ascii_lowercase)
+                .as_deref()
+            {
                 Some("psv") => b'|',
                 Some("tsv") => b'\t',
                 _ => b',',
@@ -234,7 +237,11 @@ pub fn load_shard(
         for part in parts.iter_mut() {
             if !part.schema().contains("__fault") {
                 for name in ["__fault", "__fault_column"] {
-                    part.with_column(Column::full_null(name.into(), part.height(), &DataType::String))?;
+                    part.with_column(Column::full_null(
+                        name.into(),
+                        part.height(),
+                        &DataType::String,
+                    ))?;
                 }
             }
         }
@@ -442,8 +449,13 @@ fn read_raw(
     for spec in kind.columns() {
         let source = mapping.source_name(spec.name);
         if let Some(list) = mapping.joined.get(spec.name) {
-            let parts = list.iter().map(|s| find(s).expect("checked above")).collect();
-            exprs.push(joined_columns(&shown, parts, &schema, spec.name == "dx_codes")?.alias(spec.name));
+            let parts = list
+                .iter()
+                .map(|s| find(s).expect("checked above"))
+                .collect();
+            exprs.push(
+                joined_columns(&shown, parts, &schema, spec.name == "dx_codes")?.alias(spec.name),
+            );
             continue;
         }
         let expr = match find(source) {
@@ -589,7 +601,12 @@ fn dates_as_text(c: &Column, dtype: &DataType) -> PolarsResult<Column> {
 /// Several source columns as one `;`-separated list (`dx1`..`dx12`, or a
 /// mapping's list): empty cells skipped; with `dedupe`, a cell repeating an
 /// earlier one (the RIF repeats the principal diagnosis) is dropped.
-fn joined_columns(shown: &str, sources: Vec<String>, schema: &Schema, dedupe: bool) -> Result<Expr> {
+fn joined_columns(
+    shown: &str,
+    sources: Vec<String>,
+    schema: &Schema,
+    dedupe: bool,
+) -> Result<Expr> {
     let null = || lit(LiteralValue::untyped_null()).cast(DataType::String);
     let mut parts: Vec<Expr> = Vec::new();
     for orig in &sources {
@@ -600,12 +617,21 @@ fn joined_columns(shown: &str, sources: Vec<String>, schema: &Schema, dedupe: bo
         };
         let text = text_column(shown, orig, schema.get(orig).unwrap(), &spec)?;
         let t = text.str().strip_chars(lit(LiteralValue::untyped_null()));
-        let mut part = when(t.clone().eq(lit(""))).then(null()).otherwise(t.clone());
+        let mut part = when(t.clone().eq(lit("")))
+            .then(null())
+            .otherwise(t.clone());
         if dedupe {
             for earlier in &parts {
-                part = when(earlier.clone().str().to_uppercase().eq(t.clone().str().to_uppercase()).fill_null(lit(false)))
-                    .then(null())
-                    .otherwise(part);
+                part = when(
+                    earlier
+                        .clone()
+                        .str()
+                        .to_uppercase()
+                        .eq(t.clone().str().to_uppercase())
+                        .fill_null(lit(false)),
+                )
+                .then(null())
+                .otherwise(part);
             }
         }
         parts.push(part);

@@ -30,7 +30,7 @@ impl Format {
             .and_then(|e| e.to_str())
             .map(|e| e.to_ascii_lowercase());
         match ext.as_deref() {
-            Some("csv" | "txt" | "psv" | "tsv") => Some(Format::Csv),
+            Some("csv" | "psv" | "tsv") => Some(Format::Csv),
             Some("parquet" | "pq") => Some(Format::Parquet),
             Some("arrow" | "ipc" | "feather") => Some(Format::Ipc),
             Some("837" | "x12" | "edi") => Some(Format::X12),

@@ -80,15 +80,15 @@ struct Separators {
     terminator: u8,
 }
 
-/// One segment, split into elements.
+/// One segment, split into elements (borrowed from the reader's buffer).
 #[derive(Debug)]
-struct Segment {
+struct Segment<'a> {
     /// 1-based number within the file.
     number: u64,
     /// The segment id; empty when it cannot be read (never shown then: it may be data).
-    id: String,
+    id: &'a str,
     /// Element 01 first.
-    elements: Vec<String>,
+    elements: Vec<&'a str>,
     component: char,
     /// Why the segment cannot be read, when it cannot.
     damage: Option<String>,
@@ -96,11 +96,11 @@ struct Segment {
     cut: bool,
 }
 
-impl Segment {
-    fn parse(number: u64, bytes: &[u8], separators: Separators, terminated: bool) -> Segment {
+impl<'a> Segment<'a> {
+    fn parse(number: u64, bytes: &'a [u8], separators: Separators, terminated: bool) -> Self {
         let mut segment = Segment {
             number,
-            id: String::new(),
+            id: "",
             elements: Vec::new(),
             component: separators.component as char,
             damage: None,
@@ -125,8 +125,8 @@ impl Segment {
             segment.damage = Some("segment id is not readable".into());
             return segment;
         }
-        segment.id = id.to_string();
-        segment.elements = parts.map(str::to_string).collect();
+        segment.id = id;
+        segment.elements = parts.collect();
         if segment.cut {
             segment.damage = Some("cut off: the file ends before its segment terminator".into());
         }
@@ -134,7 +134,7 @@ impl Segment {
     }
 
     /// Element `i` (1-based, as in `CLM01`), trimmed; "" when absent.
-    fn get(&self, i: usize) -> &str {
+    fn get(&self, i: usize) -> &'a str {
         self.elements.get(i - 1).map_or("", |e| e.trim())
     }
 
@@ -144,7 +144,7 @@ impl Segment {
     }
 
     /// The components of element `i`, trimmed; at least one (maybe empty).
-    fn components(&self, i: usize) -> Vec<&str> {
+    fn components(&self, i: usize) -> Vec<&'a str> {
         self.get(i).split(self.component).map(str::trim).collect()
     }
 }
@@ -177,15 +177,11 @@ impl<R: BufRead> Segments<R> {
         }
     }
 
-    fn next(&mut self) -> Result<Option<Segment>, String> {
-        self.next_io()
-            .map_err(|e| format!("read error after segment {}: {e}", self.count))?
-    }
-
-    fn next_io(&mut self) -> io::Result<Result<Option<Segment>, String>> {
+    /// The next segment; None at the end of the file; Err: a file-level error.
+    fn next(&mut self) -> Result<Option<Segment<'_>>, String> {
         loop {
             if !self.skip_whitespace()? {
-                return Ok(Ok(None));
+                return Ok(None);
             }
             self.buf.clear();
             let terminator = self.separators.map(|s| s.terminator);
@@ -203,89 +199,77 @@ impl<R: BufRead> Segments<R> {
                 }
             }
             if self.buf == b"ISA" {
-                return Ok(self.read_isa()?.map(Some));
+                return self.read_isa().map(Some);
             }
             let Some(separators) = self.separators else {
-                return Ok(Err(
-                    "does not start with an ISA segment: not an X12 file".into()
-                ));
+                return Err("does not start with an ISA segment: not an X12 file".into());
             };
             if self.buf.len() == 3 && !terminated {
-                let limit = MAX_SEGMENT - 3;
                 (&mut self.input)
-                    .take(limit)
-                    .read_until(separators.terminator, &mut self.buf)?;
+                    .take(MAX_SEGMENT - 3)
+                    .read_until(separators.terminator, &mut self.buf)
+                    .map_err(read_error)?;
                 terminated = self.buf.last() == Some(&separators.terminator);
                 if terminated {
                     self.buf.pop();
                 } else if self.buf.len() as u64 >= MAX_SEGMENT {
-                    return Ok(Err(format!(
+                    return Err(format!(
                         "segment {} is longer than 1 MiB: the segment terminator given by the ISA is not used",
                         self.count + 1
-                    )));
+                    ));
                 }
             }
             // An empty segment (a doubled terminator) holds nothing: skipped, not counted.
-            if self.buf.iter().all(u8::is_ascii_whitespace) && terminated {
+            if self.buf.is_empty() && terminated {
                 continue;
             }
             self.count += 1;
-            return Ok(Ok(Some(Segment::parse(
-                self.count, &self.buf, separators, terminated,
-            ))));
+            let segment = Segment::parse(self.count, &self.buf, separators, terminated);
+            return Ok(Some(segment));
         }
     }
 
     /// Reads the rest of a fixed-length ISA and takes its separators.
-    fn read_isa(&mut self) -> io::Result<Result<Segment, String>> {
-        let mut rest = [0u8; ISA_LEN - 3];
-        let got = read_full(&mut self.input, &mut rest)?;
-        self.buf.extend_from_slice(&rest[..got]);
+    fn read_isa(&mut self) -> Result<Segment<'_>, String> {
+        let number = self.count + 1;
+        (&mut self.input)
+            .take((ISA_LEN - 3) as u64)
+            .read_to_end(&mut self.buf)
+            .map_err(read_error)?;
         let isa = &self.buf;
         if isa.len() < ISA_LEN {
-            return Ok(Err(format!(
-                "segment {} (ISA) is shorter than its fixed {ISA_LEN} bytes",
-                self.count + 1
-            )));
+            return Err(format!(
+                "segment {number} (ISA) is shorter than its fixed {ISA_LEN} bytes"
+            ));
         }
-        let separators = Separators {
-            element: isa[3],
-            component: isa[104],
-            terminator: isa[105],
-        };
+        let (e, c, t) = (isa[3], isa[104], isa[105]);
         // Three distinct punctuation bytes, and the 16 elements at their fixed places.
         let punctuation = |b: u8| b.is_ascii_punctuation() || (b.is_ascii_control() && b != 0);
-        let [e, c, t] = [
-            separators.element,
-            separators.component,
-            separators.terminator,
-        ];
         let distinct = e != c && e != t && c != t;
         let fixed_layout = isa[103] == e && isa[..105].iter().filter(|&&b| b == e).count() == 16;
         if !(punctuation(e) && punctuation(c) && (punctuation(t) || t.is_ascii_whitespace()))
             || !distinct
             || !fixed_layout
         {
-            return Ok(Err(format!(
-                "segment {} (ISA) is not a fixed-length ISA: its separators cannot be read",
-                self.count + 1
-            )));
+            return Err(format!(
+                "segment {number} (ISA) is not a fixed-length ISA: its separators cannot be read"
+            ));
         }
+        let separators = Separators {
+            element: e,
+            component: c,
+            terminator: t,
+        };
         self.separators = Some(separators);
-        self.count += 1;
-        Ok(Ok(Segment::parse(
-            self.count,
-            &isa[..105],
-            separators,
-            true,
-        )))
+        self.count = number;
+        Ok(Segment::parse(number, &isa[..105], separators, true))
     }
 
     /// Skips line breaks and spaces between segments (and a BOM at the
     /// start); false at the end of the file.
-    fn skip_whitespace(&mut self) -> io::Result<bool> {
+    fn skip_whitespace(&mut self) -> Result<bool, String> {
         loop {
-            let buf = self.input.fill_buf()?;
+            let buf = self.input.fill_buf().map_err(read_error)?;
             if buf.is_empty() {
                 return Ok(false);
             }
@@ -305,8 +289,8 @@ impl<R: BufRead> Segments<R> {
         }
     }
 
-    fn byte(&mut self) -> io::Result<Option<u8>> {
-        let Some(&b) = self.input.fill_buf()?.first() else {
+    fn byte(&mut self) -> Result<Option<u8>, String> {
+        let Some(&b) = self.input.fill_buf().map_err(read_error)?.first() else {
             return Ok(None);
         };
         self.input.consume(1);
@@ -314,18 +298,8 @@ impl<R: BufRead> Segments<R> {
     }
 }
 
-/// Reads until `buf` is full or the input ends; returns the bytes read.
-fn read_full(input: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
-    let mut got = 0;
-    while got < buf.len() {
-        match input.read(&mut buf[got..]) {
-            Ok(0) => break,
-            Ok(n) => got += n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(got)
+fn read_error(e: io::Error) -> String {
+    format!("read error: {e}")
 }
 
 // ---------------------------------------------------------------- claims
@@ -423,14 +397,20 @@ impl ClaimReader {
 
     fn segment(&mut self, segment: &Segment) -> Result<(), String> {
         if let Some(reason) = &segment.damage {
-            // A file without its last terminator after the envelope trailers is common and harmless.
-            let trailer = matches!(segment.id.as_str(), "SE" | "GE" | "IEA");
-            if !(segment.cut && trailer && self.claim.is_none()) {
-                self.damaged(Problem::new(segment, "", reason));
-                return Ok(());
+            match segment.id {
+                // Without them, nothing says the file is an 837P.
+                "ISA" | "GS" | "ST" => {
+                    return Err(Problem::new(segment, "", reason).what);
+                }
+                // A file without its last terminator after the trailers is common and harmless.
+                "SE" | "GE" | "IEA" if segment.cut && self.claim.is_none() => {}
+                _ => {
+                    self.damaged(Problem::new(segment, "", reason));
+                    return Ok(());
+                }
             }
         }
-        match segment.id.as_str() {
+        match segment.id {
             "ISA" | "GS" | "ST" | "SE" | "GE" | "IEA" => self.envelope(segment)?,
             "HL" => self.hierarchy(segment),
             "CLM" => self.start_claim(segment),
@@ -454,14 +434,15 @@ impl ClaimReader {
         self.patient = None;
         self.payer = None;
         self.level = Level::Outside;
-        match segment.id.as_str() {
+        match segment.id {
             "GS" => self.gs_version = segment.get(8).to_string(),
             "ST" => {
                 let set = segment.get(1);
                 if set != "837" {
                     return Err(format!(
-                        "segment {} (ST): transaction set {set:?} is not an 837 claim; only 837P 5010 (005010X222A1) is read",
-                        segment.number
+                        "segment {} (ST): transaction set {} is not an 837 claim; only 837P 5010 (005010X222A1) is read",
+                        segment.number,
+                        shown_code(set)
                     ));
                 }
                 let version = match segment.get(3) {
@@ -470,8 +451,9 @@ impl ClaimReader {
                 };
                 if !version.is_empty() && !version.starts_with("005010X222") {
                     return Err(format!(
-                        "segment {} (ST): implementation {version:?} is not 837P 5010; only 005010X222A1 is read",
-                        segment.number
+                        "segment {} (ST): implementation {} is not 837P 5010; only 005010X222A1 is read",
+                        segment.number,
+                        shown_code(version)
                     ));
                 }
                 self.level = Level::Header;
@@ -528,7 +510,7 @@ impl ClaimReader {
     }
 
     fn outside_claim(&mut self, segment: &Segment) {
-        match segment.id.as_str() {
+        match segment.id {
             "NM1" => match segment.get(1) {
                 "85" => self.billing_provider = segment.value(9),
                 "IL" => self.subscriber = segment.value(9),
@@ -719,7 +701,7 @@ impl Claim {
         if self.rejected.is_some() {
             return Ok(()); // skipping to the next CLM
         }
-        match segment.id.as_str() {
+        match segment.id {
             "SBR" => self.other_subscriber = true,
             "NM1" => match segment.get(1) {
                 "82" => {
@@ -862,6 +844,16 @@ fn service_date(format: &str, value: &str) -> Option<String> {
         Some(format!("{}-{}-{}", &first[..4], &first[4..6], &first[6..]))
     } else {
         non_empty(value)
+    }
+}
+
+/// A code from the envelope for a message: quoted when it looks like a code, else not shown.
+fn shown_code(code: &str) -> String {
+    let plain = code.len() <= 16 && code.bytes().all(|b| b.is_ascii_alphanumeric());
+    if plain {
+        format!("{code:?}")
+    } else {
+        "(unreadable)".into()
     }
 }
 
@@ -1265,12 +1257,16 @@ mod tests {
         assert!(err.contains("not an X12 file"), "{err}");
         let err = read("ISA*00*short~").unwrap_err();
         assert!(err.contains("shorter"), "{err}");
-        let body = with_iea(transaction(&CLAIM));
-        let mut body: Vec<String> = body;
-        body[1] = "ST*835*0001*005010X221A1".into();
-        let body: Vec<&str> = body.iter().map(String::as_str).collect();
-        let err = read(&file(DEFAULT, "\n", &body)).unwrap_err();
-        assert!(err.contains("835"), "{err}");
+        let with_st = |st: &str| {
+            let mut body = with_iea(transaction(&CLAIM));
+            body[1] = st.to_string();
+            let body: Vec<&str> = body.iter().map(String::as_str).collect();
+            read(&file(DEFAULT, "\n", &body)).unwrap_err()
+        };
+        let err = with_st("ST*835*0001*005010X221A1");
+        assert!(err.contains("transaction set \"835\""), "{err}");
+        let err = with_st("ST*837*0001*005010X223A2"); // 837I
+        assert!(err.contains("implementation \"005010X223A2\""), "{err}");
         let err = read_837(Path::new("/nonexistent/x.837")).unwrap_err();
         assert!(err.starts_with("/nonexistent/x.837: "), "{err}");
     }

@@ -161,8 +161,11 @@ def render_eob(claim_id: str, lines: list[tuple[int, dict]], skipped: list) -> d
         except Skip as s:
             skipped.append((n, s.column, f"{s.reason}: line not rendered"))
             continue
-        if dx_list(row) != dx_list(first):
-            skipped.append((n, "dx_codes", "differs from the claim's first line (FHIR has one list per claim): line not rendered"))
+        differs = [c for c in ("patient_id", "payer") if (row.get(c) or "").strip() != (first.get(c) or "").strip()]
+        differs += ["dx_codes"] if [fhir_dx(c) for c in dx_list(row)] != codes else []
+        if differs:
+            # An EOB has one patient, insurer and diagnosis list for all its items.
+            skipped.append((n, differs[0], "differs from the claim's first line: line not rendered"))
             continue
         pointers = []
         for p in split_list(row.get("dx_pointers") or ""):
@@ -207,7 +210,7 @@ def render_eob(claim_id: str, lines: list[tuple[int, dict]], skipped: list) -> d
     insurer = ({"display": payer, "identifier": {"system": PAYER_SYSTEM, "value": payer}}
                if payer else {"type": "Organization"})
     billing = care_team[0]
-    return {
+    eob = {
         "resourceType": "ExplanationOfBenefit",
         "id": fhir_id(f"eob-{claim_id}"),
         "meta": {"profile": [C4BB_PROFESSIONAL]},
@@ -241,6 +244,7 @@ def render_eob(claim_id: str, lines: list[tuple[int, dict]], skipped: list) -> d
         "item": items,
         "total": totals,
     }
+    return {k: v for k, v in eob.items() if v != []}  # FHIR has no empty arrays
 
 
 def read_claims(path: Path, skipped: list) -> list[dict]:

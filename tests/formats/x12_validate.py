@@ -43,24 +43,31 @@ def acknowledgement_errors(ack: str) -> list[str]:
 
 
 def messages(errors_json: str) -> list[str]:
-    """pyx12's own wording of the errors, with segment ids and line numbers."""
+    """pyx12's own wording of the errors, each with where it is: the
+    segment's number in the file and the element's position."""
     found: list[str] = []
 
     def walk(node: object, where: str) -> None:
-        if isinstance(node, dict):
-            if "seg_id" in node:
-                where = f"segment {node.get('seg_id')} (line {node.get('cur_line')})"
-            for key, value in node.items():
-                if key == "errors" and isinstance(value, list):
-                    for error in value:
-                        found.append(f"{where}: {error}")
-                else:
-                    walk(value, where)
-        elif isinstance(node, list):
+        if isinstance(node, list):
             for item in node:
                 walk(item, where)
+            return
+        if not isinstance(node, dict):
+            return
+        if "trn_set_control_num" in node:
+            where = f"transaction {node['trn_set_id']} {node['trn_set_control_num']}"
+        elif "seg_id" in node:
+            where = f"segment {node['cur_line']} ({node['seg_id']})"
+        elif "ele_pos" in node:
+            sub = f"-{node['subele_pos']}" if node.get("subele_pos") else ""
+            where = f"{where} element {node['ele_pos']}{sub}"
+        for error in node.get("errors", []):
+            value = f" (value {error['err_val']!r})" if error.get("err_val") else ""
+            found.append(f"{where}: {error['err_str']}{value}")
+        for key in ("interchanges", "groups", "transactions", "segments", "elements"):
+            walk(node.get(key, []), where)
 
-    walk(json.loads(errors_json or "{}"), "file")
+    walk(json.loads(errors_json or "{}"), "envelope")
     return found
 
 

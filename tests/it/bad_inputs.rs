@@ -410,6 +410,10 @@ fn file_level_cases() -> Vec<Case> {
         }
         v
     };
+    let utf16_bare: Vec<u8> = good_claims()
+        .encode_utf16()
+        .flat_map(|u| u.to_le_bytes())
+        .collect();
     let mut latin1 = good_claims().into_bytes();
     let at = latin1.len() - 10;
     latin1.splice(at..at, [0xE9]); // é in Latin-1, on line 4
@@ -457,15 +461,42 @@ fn file_level_cases() -> Vec<Case> {
             .file("claims.csv", good_claims().replace(',', ";")),
         Case::new("tab delimiter", fails(&["claims.csv", "delimited by tabs"]))
             .file("claims.csv", good_claims().replace(',', "\t")),
-        Case::new("non-UTF-8 bytes in claims", fails(&["claims.csv", "line 4", "not UTF-8"]))
-            .file("claims.csv", latin1),
-        Case::new("non-UTF-8 bytes in a note", fails(&["notes.csv", "line 3", "not UTF-8"]))
-            .file("notes.csv", notes_latin1),
-        Case::new("NUL byte", fails(&["claims.csv", "line 3", "NUL byte"])).file(
+        // CONTRACT.md "encodings": a bad byte rejects its row, naming the offset.
+        Case::new(
+            "non-UTF-8 bytes in claims",
+            rejects(&[("claims.csv", 3, "payer", "byte offset 308: bytes that are not valid (UTF-8 text)")]),
+        )
+        .file("claims.csv", latin1.clone()),
+        Case::new(
+            "the same bytes read as windows-1252",
+            rejects(&[]),
+        )
+        .file("claims.csv", latin1.clone())
+        .args(&["--encoding", "windows-1252"]),
+        Case::new(
+            "non-UTF-8 bytes in a note",
+            rejects(&[("notes.csv", 2, "text", "bytes that are not valid (UTF-8 text)")]),
+        )
+        .file("notes.csv", notes_latin1),
+        Case::new(
+            "NUL byte",
+            rejects(&[("claims.csv", 2, "patient_id", "a NUL byte (UTF-8 text)")]),
+        )
+        .file(
             "claims.csv",
             good_claims().replacen("C1,2,P1", "C1,2,P\u{0}1", 1),
         ),
-        Case::new("UTF-16 file", fails(&["claims.csv", "UTF-16"])).file("claims.csv", utf16),
+        Case::new("UTF-16 file with a byte-order mark", rejects(&[])).file("claims.csv", utf16),
+        Case::new(
+            "UTF-16 file without a byte-order mark",
+            fails(&["claims.csv", "header line holds a NUL byte", "--encoding"]),
+        )
+        .file("claims.csv", utf16_bare),
+        Case::new(
+            "unknown encoding",
+            fails(&["--encoding ebcdic-x", "unknown encoding"]),
+        )
+        .args(&["--encoding", "ebcdic-x"]),
         Case::new(
             "unterminated quote in claims",
             fails(&["claims.csv", "line 3", "never closed"]),
