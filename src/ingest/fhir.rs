@@ -18,35 +18,7 @@ use base64::alphabet;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use serde_json::{Map, Number, Value};
 
-use super::text_table::TextTable;
-
-/// The claims columns, in contract order.
-pub const CLAIM_COLUMNS: [&str; 13] = [
-    "claim_id",
-    "line_number",
-    "patient_id",
-    "provider_id",
-    "service_date",
-    "cpt_code",
-    "modifiers",
-    "units",
-    "charge_amount",
-    "paid_amount",
-    "payer",
-    "dx_codes",
-    "dx_pointers",
-];
-
-/// The notes columns, in contract order.
-pub const NOTE_COLUMNS: [&str; 7] = [
-    "note_id",
-    "patient_id",
-    "note_date",
-    "note_type",
-    "claim_id",
-    "provider_id",
-    "text",
-];
+use super::text_table::{CLAIM_COLUMNS, NOTE_COLUMNS, TextTable};
 
 /// The code system of ICD-10-CM diagnosis codes.
 const ICD10CM: &str = "http://hl7.org/fhir/sid/icd-10-cm";

@@ -1032,3 +1032,15 @@ fn sha256_files(files: &[PathBuf], format: Format, hash: bool) -> Result<(String
     };
     Ok((sha256, faulty))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_parsers_fill_the_contract_columns() {
+        let names = |specs: &[ColumnSpec]| specs.iter().map(|c| c.name).collect::<Vec<_>>();
+        assert_eq!(text_table::CLAIM_COLUMNS.to_vec(), names(CLAIM_COLUMNS));
+        assert_eq!(text_table::NOTE_COLUMNS.to_vec(), names(NOTE_COLUMNS));
+    }
+}

@@ -3,6 +3,35 @@
 
 use std::collections::BTreeMap;
 
+/// The contract's claims columns, in order (`model::CLAIM_COLUMNS`' names;
+/// a test in `ingest` keeps them equal): what a claims parser fills.
+pub const CLAIM_COLUMNS: [&str; 13] = [
+    "claim_id",
+    "line_number",
+    "patient_id",
+    "provider_id",
+    "service_date",
+    "cpt_code",
+    "modifiers",
+    "units",
+    "charge_amount",
+    "paid_amount",
+    "payer",
+    "dx_codes",
+    "dx_pointers",
+];
+
+/// The contract's notes columns, in order (`model::NOTE_COLUMNS`' names).
+pub const NOTE_COLUMNS: [&str; 7] = [
+    "note_id",
+    "patient_id",
+    "note_date",
+    "note_type",
+    "claim_id",
+    "provider_id",
+    "text",
+];
+
 /// Rows read by a format parser, before validation.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct TextTable {

@@ -18,24 +18,7 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::Path;
 
-use super::text_table::TextTable;
-
-/// The contract's claims columns, in order (as `model::CLAIM_COLUMNS`).
-pub const COLUMNS: [&str; 13] = [
-    "claim_id",
-    "line_number",
-    "patient_id",
-    "provider_id",
-    "service_date",
-    "cpt_code",
-    "modifiers",
-    "units",
-    "charge_amount",
-    "paid_amount",
-    "payer",
-    "dx_codes",
-    "dx_pointers",
-];
+use super::text_table::{CLAIM_COLUMNS as COLUMNS, TextTable};
 
 /// The ISA segment has fixed-width elements: 106 bytes with its terminator.
 const ISA_LEN: usize = 106;
