@@ -793,14 +793,14 @@ mod tests {
     fn row(t: &TextTable, i: usize) -> Vec<(&'static str, String)> {
         t.columns
             .iter()
-            .zip(&t.rows[i].1)
+            .zip(&t.rows()[i].1)
             .filter_map(|(c, v)| v.clone().map(|v| (*c, v)))
             .collect()
     }
 
     fn get(t: &TextTable, i: usize, column: &str) -> Option<String> {
         let at = t.columns.iter().position(|c| *c == column).unwrap();
-        t.rows[i].1[at].clone()
+        t.rows()[i].1[at].clone()
     }
 
     fn b64(s: &[u8]) -> String {
@@ -863,9 +863,9 @@ mod tests {
         let t = read_lines(&[full_eob()], FhirTable::Claims);
         assert_eq!(t.columns, CLAIM_COLUMNS.to_vec());
         assert!(t.rejects.is_empty(), "{:?}", t.rejects);
-        assert_eq!(t.rows.len(), 2);
-        assert_eq!(t.rows[0].0, 1);
-        assert_eq!(t.rows[1].0, 1);
+        assert_eq!(t.rows().len(), 2);
+        assert_eq!(t.rows()[0].0, 1);
+        assert_eq!(t.rows()[1].0, 1);
         let s = |v: &str| v.to_string();
         assert_eq!(
             row(&t, 0),
@@ -1092,7 +1092,7 @@ mod tests {
             ]
         );
         // all or nothing per resource: the good EOB on line 5 gives its 2 rows
-        assert_eq!(t.rows.iter().map(|r| r.0).collect::<Vec<_>>(), vec![5, 5]);
+        assert_eq!(t.rows().iter().map(|r| r.0).collect::<Vec<_>>(), vec![5, 5]);
         assert!(!format!("{:?}", t.rejects).contains("Jane"));
     }
 
@@ -1106,8 +1106,8 @@ mod tests {
             json!({"resourceType": "DocumentReference", "id": "d1"}),
         ];
         let t = read_lines(&lines, FhirTable::Claims);
-        assert_eq!(t.rows.len(), 2);
-        assert!(t.rows.iter().all(|r| r.0 == 2));
+        assert_eq!(t.rows().len(), 2);
+        assert!(t.rows().iter().all(|r| r.0 == 2));
         assert!(t.rejects.is_empty());
         let skipped: Vec<(&str, u64)> = t.skipped.iter().map(|(k, v)| (k.as_str(), *v)).collect();
         assert_eq!(
@@ -1158,7 +1158,7 @@ mod tests {
         );
         assert!(t.rejects.iter().all(|r| r.column.is_empty()));
         assert_eq!(
-            t.rows.iter().map(|r| r.0).collect::<Vec<_>>(),
+            t.rows().iter().map(|r| r.0).collect::<Vec<_>>(),
             vec![1, 1, 8, 8]
         );
     }
@@ -1188,7 +1188,7 @@ mod tests {
         // empty file: an empty table
         let t = read_raw(b"", FhirTable::Notes);
         assert_eq!(t.columns, NOTE_COLUMNS.to_vec());
-        assert!(t.rows.is_empty() && t.rejects.is_empty() && t.skipped.is_empty());
+        assert!(t.rows().is_empty() && t.rejects.is_empty() && t.skipped.is_empty());
     }
 
     fn full_document(text: &str) -> Value {
@@ -1346,8 +1346,8 @@ mod tests {
                 ),
             ]
         );
-        assert_eq!(t.rows.len(), 1);
-        assert_eq!(t.rows[0].0, 7);
+        assert_eq!(t.rows().len(), 1);
+        assert_eq!(t.rows()[0].0, 7);
         let shown = format!("{:?}", t.rejects);
         assert!(!shown.contains("SECRET") && !shown.contains("MRN1"));
     }

@@ -321,26 +321,24 @@ fn table_frame(
     shard: Option<&Shard>,
 ) -> Result<DataFrame> {
     let shown = file.display().to_string();
-    let height = table.rows.len() + table.rejects.len();
+    let height = table.len() + table.rejects.len();
     let mut columns: Vec<Column> = Vec::with_capacity(kind.columns().len() + 4);
     for spec in kind.columns() {
-        let i = table.columns.iter().position(|c| *c == spec.name);
-        let values: Vec<Option<&str>> = table
-            .rows
-            .iter()
-            .map(|(_, v)| i.and_then(|i| v[i].as_deref()))
-            .chain(std::iter::repeat_n(None, table.rejects.len()))
-            .collect();
-        columns.push(Column::new(spec.name.into(), values));
+        let rejected = std::iter::repeat_n(None, table.rejects.len());
+        let values: StringChunked = match table.columns.iter().position(|c| *c == spec.name) {
+            Some(i) => table.column(i).chain(rejected).collect(),
+            None => std::iter::repeat_n(None::<&str>, height).collect(),
+        };
+        columns.push(values.with_name(spec.name.into()).into_column());
     }
     let rows: Vec<IdxSize> = table
-        .rows
+        .row_numbers
         .iter()
-        .map(|(r, _)| *r as IdxSize)
+        .map(|r| *r as IdxSize)
         .chain(table.rejects.iter().map(|r| r.row as IdxSize))
         .collect();
-    let mut fault: Vec<Option<&str>> = vec![None; table.rows.len()];
-    let mut fault_column: Vec<Option<&str>> = vec![None; table.rows.len()];
+    let mut fault: Vec<Option<&str>> = vec![None; table.len()];
+    let mut fault_column: Vec<Option<&str>> = vec![None; table.len()];
     for r in &table.rejects {
         fault.push(Some(r.reason.as_str()));
         fault_column.push(Some(r.column.as_str()));

@@ -932,7 +932,7 @@ mod tests {
 
     fn col(table: &TextTable, row: usize, name: &str) -> Option<String> {
         let i = COLUMNS.iter().position(|c| *c == name).unwrap();
-        table.rows[row].1[i].clone()
+        table.rows()[row].1[i].clone()
     }
 
     fn s(text: &str) -> Option<String> {
@@ -951,11 +951,11 @@ mod tests {
     ];
 
     fn check_claim(table: &TextTable) {
-        assert_eq!(table.rows.len(), 2, "{table:?}");
+        assert_eq!(table.rows().len(), 2, "{table:?}");
         assert!(table.rejects.is_empty(), "{:?}", table.rejects);
         // ISA=1, GS=2, ST=3, ... NM1*PR=12, CLM=13, HI=14, LX=15
-        assert_eq!(table.rows[0].0, 15);
-        assert_eq!(table.rows[1].0, 18);
+        assert_eq!(table.rows()[0].0, 15);
+        assert_eq!(table.rows()[1].0, 18);
         let expected = [
             s("C1"),
             s("1"),
@@ -971,7 +971,7 @@ mod tests {
             s("M6281;R262"),
             s("1;2"),
         ];
-        assert_eq!(table.rows[0].1, expected);
+        assert_eq!(table.rows()[0].1, expected);
         assert_eq!(col(table, 1, "line_number"), s("2"));
         assert_eq!(col(table, 1, "modifiers"), None);
         assert_eq!(col(table, 1, "dx_pointers"), s("2"));
@@ -1025,10 +1025,10 @@ mod tests {
         body.pop(); // GE
         body.extend(transaction(&second).into_iter().skip(1)); // no second GS
         let table = parse(DEFAULT, "\n", &with_iea(body));
-        assert_eq!(table.rows.len(), 3, "{:?}", table.rejects);
+        assert_eq!(table.rows().len(), 3, "{:?}", table.rejects);
         assert_eq!(col(&table, 2, "claim_id"), s("C2"));
         // First ST: ISA..SE = 20 segments; second ST starts at 21, its LX is 21 + 13.
-        assert_eq!(table.rows[2].0, 34);
+        assert_eq!(table.rows()[2].0, 34);
 
         // A second ISA with other separators.
         let b1 = with_iea(transaction(&CLAIM));
@@ -1039,11 +1039,11 @@ mod tests {
         let b2: Vec<&str> = b2.iter().map(String::as_str).collect();
         text.push_str(&file(('|', '^', '!'), "", &b2));
         let table = read(&text).unwrap();
-        assert_eq!(table.rows.len(), 3, "{:?}", table.rejects);
+        assert_eq!(table.rows().len(), 3, "{:?}", table.rejects);
         assert_eq!(col(&table, 2, "claim_id"), s("C2"));
         assert_eq!(col(&table, 2, "dx_codes"), s("R531"));
         // First interchange: ISA, 21 segments, IEA; the second's LX is 23 + 15.
-        assert_eq!(table.rows[2].0, 38);
+        assert_eq!(table.rows()[2].0, 38);
     }
 
     #[test]
@@ -1069,7 +1069,7 @@ mod tests {
             "DTP*472*D8*20260201",
         ];
         let table = parse(DEFAULT, "\n", &with_iea(transaction(&claim)));
-        assert_eq!(table.rows.len(), 3, "{:?}", table.rejects);
+        assert_eq!(table.rows().len(), 3, "{:?}", table.rejects);
         assert_eq!(col(&table, 0, "provider_id"), s("2222222222")); // 2310B
         assert_eq!(col(&table, 1, "provider_id"), s("3333333333")); // 2420A
         assert_eq!(col(&table, 2, "provider_id"), s("1111111111")); // 2010AA
@@ -1097,7 +1097,7 @@ mod tests {
         body.extend(CLAIM.map(|x| x.replace("C1", "C2")));
         body.extend(tail);
         let table = parse(DEFAULT, "\n", &with_iea(body));
-        assert_eq!(table.rows.len(), 4, "{:?}", table.rejects);
+        assert_eq!(table.rows().len(), 4, "{:?}", table.rejects);
         assert_eq!(col(&table, 0, "patient_id"), s("CHILD7"));
         assert_eq!(col(&table, 2, "patient_id"), s("MRN2"));
         assert_eq!(col(&table, 2, "payer"), s("BCBS"));
@@ -1120,7 +1120,7 @@ mod tests {
             "DTP*472*D8*2026-01-07",
         ];
         let table = parse(DEFAULT, "\n", &with_iea(transaction(&claim)));
-        assert_eq!(table.rows.len(), 3, "{:?}", table.rejects);
+        assert_eq!(table.rows().len(), 3, "{:?}", table.rejects);
         assert_eq!(col(&table, 0, "service_date"), s("2026-01-05"));
         assert_eq!(col(&table, 1, "service_date"), s("2026-03-01"));
         // Not 8 digits: passed as written for the tool to reject.
@@ -1175,9 +1175,9 @@ mod tests {
             "SV1*HC:99213*60*UN*1***1",    // 38
         ];
         let table = parse(DEFAULT, "\n", &with_iea(transaction(&claims)));
-        assert_eq!(table.rows.len(), 1);
+        assert_eq!(table.rows().len(), 1);
         assert_eq!(col(&table, 0, "claim_id"), s("C2"));
-        assert_eq!(table.rows[0].0, 22);
+        assert_eq!(table.rows()[0].0, 22);
         let rejects: Vec<(u64, &str)> = table
             .rejects
             .iter()
@@ -1208,7 +1208,7 @@ mod tests {
         let mut body = transaction(&CLAIM);
         body[9] = "NM1*IL*1*DOE*JANE****MI*MRN1\u{0}".into(); // segment 11, subscriber
         let table = parse(DEFAULT, "\n", &with_iea(body));
-        assert!(table.rows.is_empty());
+        assert!(table.rows().is_empty());
         assert_eq!(table.rejects.len(), 1);
         assert_eq!(table.rejects[0].row, 11);
         assert!(
@@ -1225,7 +1225,7 @@ mod tests {
         // Cut after the first line's DTP: the claim is open without SE.
         let text = file(DEFAULT, "\n", &body[..16]);
         let table = read(&text).unwrap();
-        assert!(table.rows.is_empty());
+        assert!(table.rows().is_empty());
         assert_eq!(table.rejects[0].row, 13);
         // Cut in the middle of a segment.
         let cut = &text[..text.len() - 5];
