@@ -795,7 +795,10 @@ fn validate(kind: InputKind, raw: DataFrame) -> Result<(DataFrame, DataFrame)> {
         let data = checked.drop_many(["__column", "__reason"]);
         return Ok((data, empty_rejects()));
     }
+    // Only the columns each side needs are filtered (the rejects' four, the
+    // data's all but two): filtering is a copy of every column it touches.
     let rejects = checked
+        .select(["__file", "__row", "__column", "__reason"])?
         .filter(&bad)?
         .lazy()
         .select([
@@ -805,7 +808,7 @@ fn validate(kind: InputKind, raw: DataFrame) -> Result<(DataFrame, DataFrame)> {
             col("__reason").alias("reason"),
         ])
         .collect()?;
-    let data = checked.filter(&!&bad)?.drop_many(["__column", "__reason"]);
+    let data = checked.drop_many(["__column", "__reason"]).filter(&!&bad)?;
     Ok((data, rejects))
 }
 

@@ -64,6 +64,8 @@ fn note_marks(df: &DataFrame) -> PolarsResult<Vec<(usize, Mark)>> {
         let fresh = match (&mut seen, last) {
             (None, None) => true,
             (None, Some(prev)) if id.is_some() && id > prev => true,
+            // A note sent twice in a row repeats the id just seen: no set needed.
+            (None, Some(prev)) if id.is_some() && id == prev => false,
             (None, Some(_)) => {
                 let mut set: PlHashSet<Option<&str>> =
                     (0..row).filter(|&r| ok[r]).map(|r| ids.get(r)).collect();
