@@ -10,6 +10,7 @@ pub mod encoding;
 pub mod fhir;
 pub mod mapping;
 pub mod parse;
+mod parsed;
 pub mod patient_range;
 mod row_rules;
 pub mod sources;
@@ -199,11 +200,11 @@ pub fn load_shard(
     for (file, faulty) in files.iter().zip(faulty) {
         parts.push(crate::timing::stage("  read", || match format {
             Format::X12 | Format::Fhir => {
-                let table = parsed_table(kind, file, format)?;
+                let table = parsed::read(kind, file, format)?;
                 for (k, n) in &table.skipped {
                     *skipped.entry(k.clone()).or_insert(0) += n;
                 }
-                table_frame(kind, file, table, shard)
+                parsed::frame(kind, file, table, shard)
             }
             _ if format.is_text() && (faulty || opts.encoding != encoding_rs::UTF_8) => {
                 let layout = match format {
@@ -292,72 +293,6 @@ struct Source<'a> {
     shown: &'a Path,
     format: Format,
     faults: &'a [ByteFault],
-}
-
-/// An X12 or FHIR file, read by our own parser.
-fn parsed_table(kind: InputKind, file: &Path, format: Format) -> Result<text_table::TextTable> {
-    let table = match (format, kind) {
-        (Format::X12, InputKind::Claims) => x12::read_837(file),
-        (Format::X12, InputKind::Notes) => input_error!(
-            "{}: an X12 837 holds claims, not notes (give it as --claims)",
-            file.display()
-        ),
-        (_, InputKind::Claims) => fhir::read_bulk_fhir(file, fhir::FhirTable::Claims),
-        (_, InputKind::Notes) => fhir::read_bulk_fhir(file, fhir::FhirTable::Notes),
-    };
-    match table {
-        Ok(t) => Ok(t),
-        Err(msg) => input_error!("{msg}"),
-    }
-}
-
-/// A parser's table as [`read_raw`] gives a file: the contract's columns as
-/// text, `__file`, `__row`, and the records the parser rejected as rows
-/// with only `__fault` / `__fault_column` set.
-fn table_frame(
-    kind: InputKind,
-    file: &Path,
-    table: text_table::TextTable,
-    shard: Option<&Shard>,
-) -> Result<DataFrame> {
-    let shown = file.display().to_string();
-    let height = table.len() + table.rejects.len();
-    let mut columns: Vec<Column> = Vec::with_capacity(kind.columns().len() + 4);
-    for spec in kind.columns() {
-        let rejected = std::iter::repeat_n(None, table.rejects.len());
-        let values: StringChunked = match table.columns.iter().position(|c| *c == spec.name) {
-            Some(i) => table.column(i).chain(rejected).collect(),
-            None => std::iter::repeat_n(None::<&str>, height).collect(),
-        };
-        columns.push(values.with_name(spec.name.into()).into_column());
-    }
-    let rows: Vec<IdxSize> = table
-        .row_numbers
-        .iter()
-        .map(|r| *r as IdxSize)
-        .chain(table.rejects.iter().map(|r| r.row as IdxSize))
-        .collect();
-    let mut fault: Vec<Option<&str>> = vec![None; table.len()];
-    let mut fault_column: Vec<Option<&str>> = vec![None; table.len()];
-    for r in &table.rejects {
-        fault.push(Some(r.reason.as_str()));
-        fault_column.push(Some(r.column.as_str()));
-    }
-    columns.push(Column::new("__file".into(), vec![shown.as_str(); height]));
-    columns.push(Column::new("__row".into(), rows));
-    columns.push(Column::new("__fault".into(), fault));
-    columns.push(Column::new("__fault_column".into(), fault_column));
-    let mut df = DataFrame::new(height, columns)?.sort(
-        ["__row"],
-        SortMultipleOptions::default().with_maintain_order(true),
-    )?;
-    if let Some(shard) = shard {
-        df = df
-            .lazy()
-            .filter(shard.keeps(patient_range::patient_text(col("patient_id"))))
-            .collect()?;
-    }
-    Ok(df)
 }
 
 /// One file's contract columns as text, with `__file` and `__row` (data rows from 1).
