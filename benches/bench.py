@@ -15,6 +15,7 @@ For each size (claim lines; notes in proportion) and format, on the same generat
 
 Tools: `floor` = `claims-audit validate` (read + parse + validate only), `floor-clean` = the
 same on the same files less the rows claims-audit rejects (bad rows must cost what they are),
+`floor-rewritten` = the same on all rows written by the writer of floor-clean's files,
 `claims-audit` = `run` (the full audit with its report; the eight built-in checks, as the peers,
 without the custom SQL checks of queries/checks), `duckdb` = peers/duckdb_checks.py, `polars` =
 peers/polars_native.py (native Polars expressions: the honest peer), `polars-rowregex` =
@@ -46,7 +47,7 @@ PEERS = {"duckdb": "duckdb_checks.py", "polars": "polars_native.py", "polars-row
 
 
 def commands(tool: str, claims: Path, notes: Path, out: Path) -> list[str]:
-    if tool in ("floor", "floor-clean"):
+    if tool.startswith("floor"):
         return [str(BIN), "validate", "--claims", str(claims), "--notes", str(notes)]
     # The eight built-in checks only, as the peers run (no custom SQL checks from queries/checks).
     same_checks = ["--checks-dir", str(ROOT / "benches" / "no_custom_checks")]
@@ -106,10 +107,13 @@ def generate(size: int, fmt: str, data: Path, bad_rate: float) -> tuple[Path, Pa
     return claims, notes
 
 
-def without_bad_rows(claims: Path, notes: Path, fmt: str) -> tuple[Path, Path]:
-    """The same files, same types and writer settings, less the rows claims-audit rejects."""
+def without_bad_rows(claims: Path, notes: Path, fmt: str, keep_bad: bool = False) -> tuple[Path, Path]:
+    """The same files, same types, less the rows claims-audit rejects, written by Python Polars.
+    keep_bad: all rows, written by the same writer (`floor-rewritten`): generate's batched writer
+    lays out row groups otherwise, which alone changed read times by up to 2x, so only this
+    pair (floor-rewritten / floor-clean) isolates what the bad rows cost."""
     import polars as pl
-    d = claims.parent.parent / f"{claims.parent.name}-rows-kept"
+    d = claims.parent.parent / f"{claims.parent.name}-{'rewritten' if keep_bad else 'rows-kept'}"
     out = d / claims.name, d / notes.name
     if all(p.exists() for p in out):
         return out
@@ -124,7 +128,8 @@ def without_bad_rows(claims: Path, notes: Path, fmt: str) -> tuple[Path, Path]:
             df = pl.read_parquet(src)
         else:
             df = pl.read_csv(src, infer_schema=False)
-        kept = df.with_row_index("__row", offset=1).filter(~pl.col("__row").is_in(rows.implode())).drop("__row")
+        kept = df if keep_bad else \
+            df.with_row_index("__row", offset=1).filter(~pl.col("__row").is_in(rows.implode())).drop("__row")
         if fmt == "parquet":
             kept.write_parquet(dst, compression="zstd", row_group_size=256 * 1024)
         else:
@@ -168,7 +173,7 @@ def table(results: list[dict]) -> str:
     out.append("|---:|---|---|---:|---|---:|---:|---:|---:|")
     for size, fmt in keys:
         rows = [r for r in results if r["size"] == size and r["format"] == fmt]
-        tools = [t for t in ["floor-clean", "floor", "before", "claims-audit", "polars", "duckdb", "polars-rowregex"]
+        tools = [t for t in ["floor-clean", "floor-rewritten", "floor", "before", "claims-audit", "polars", "duckdb", "polars-rowregex"]
                  if any(r["tool"] == t for r in rows)]
         med = {}
         for t in tools:
@@ -183,12 +188,16 @@ def table(results: list[dict]) -> str:
             elif t == "floor" and "claims-audit" in med:
                 rt = f"audit / floor = {med['claims-audit'][0] / w:.2f}"
                 rm = ""
+            elif t == "floor-clean" and "floor-rewritten" in med:
+                rt = f"floor-rewritten / floor-clean = {med['floor-rewritten'][0] / w:.2f}"
+                rm = ""
             elif t == "floor-clean" and "floor" in med:
                 rt = f"floor / floor-clean = {med['floor'][0] / w:.2f}"
                 rm = ""
             else:
                 rt = rm = ""
             label = {"floor": "floor (`validate`)", "floor-clean": "floor, no bad rows",
+                     "floor-rewritten": "floor, all rows, same writer as no bad rows",
                      "before": "claims-audit before (main)", "polars": "polars (native)",
                      "polars-rowregex": "polars (per-row Python regex)"}.get(t, t)
             out.append(f"| {size:,} | {fmt} | {label} | {w:.1f} | {', '.join(map(str, runs))} | {mib(rss)} | "
@@ -201,7 +210,7 @@ def main() -> None:
     ap.add_argument("--sizes", type=int, nargs="+", default=[1_000_000, 10_000_000])
     ap.add_argument("--formats", nargs="+", default=["parquet", "csv"])
     ap.add_argument("--tools", nargs="+", default=["floor-clean", "floor", "claims-audit", "polars", "duckdb"],
-                    choices=["floor", "floor-clean", "claims-audit", "before", *PEERS])
+                    choices=["floor", "floor-clean", "floor-rewritten", "claims-audit", "before", *PEERS])
     ap.add_argument("--bad-rate", type=float, default=0.005, help="share of bad rows in the generated data")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--data", type=Path, default=Path(os.environ.get("BENCH_DATA", "/tmp/claims-audit-bench")))
@@ -220,13 +229,14 @@ def main() -> None:
         for fmt in a.formats:
             claims, notes = generate(size, fmt, a.data, a.bad_rate)
             clean = without_bad_rows(claims, notes, fmt) if "floor-clean" in a.tools else None
+            rewritten = without_bad_rows(claims, notes, fmt, keep_bad=True) if "floor-rewritten" in a.tools else None
             if not a.no_agree:
                 agree(a.tools, claims, notes, tmp)
             for run in range(a.runs):
                 order = a.tools[run % len(a.tools):] + a.tools[:run % len(a.tools)]
                 for tool in order:
                     out = tmp / f"{tool}" if tool in ("claims-audit", "before") else tmp / f"{tool}.csv"
-                    files = clean if tool == "floor-clean" else (claims, notes)
+                    files = {"floor-clean": clean, "floor-rewritten": rewritten}.get(tool) or (claims, notes)
                     r = measure(commands(tool, *files, out))
                     r.update(size=size, format=fmt, tool=tool, run=run, bad_rate=a.bad_rate)
                     if tool == "claims-audit" and SHARDS > 1:
