@@ -192,21 +192,46 @@ pub fn load_shard(
     shard: Option<&Shard>,
 ) -> Result<LoadedInput> {
     let (files, format) = sources::resolve(path)?;
-    // Hashing reads every byte once; text formats are checked for NUL bytes
-    // and invalid UTF-8 on the way (later shards check without hashing).
-    let (sha256, faulty) = sha256_files(&files, format, shard.is_none_or(|s| s.index == 0))?;
+    let hash = shard.is_none_or(|s| s.index == 0);
+    // A plain file (Parquet, IPC, or UTF-8 text without a fault) is read by
+    // Polars as it is. Whether a text file has a fault is learnt while it is
+    // hashed (every byte is read once, checked for NUL bytes and invalid
+    // UTF-8; later shards check without hashing), so the plain reads start
+    // at once, beside the hashing thread: a file found faulty is read again
+    // through `encoding::clean`, its first read (or its error) discarded.
+    let plain = |file: &PathBuf| {
+        let source = Source {
+            read: file,
+            shown: file,
+            format,
+            faults: &[],
+        };
+        crate::timing::stage("  read", || read_raw(kind, source, opts, shard))
+    };
+    let maybe_plain = !matches!(format, Format::X12 | Format::Fhir)
+        && (!format.is_text() || opts.encoding == encoding_rs::UTF_8);
+    let (hashed, first_reads) = std::thread::scope(|scope| {
+        let hashing = scope.spawn(|| sha256_files(&files, format, hash));
+        let reads: Vec<Option<Result<DataFrame>>> = files
+            .iter()
+            .map(|file| maybe_plain.then(|| plain(file)))
+            .collect();
+        (hashing.join().expect("hashing thread"), reads)
+    });
+    let (sha256, faulty) = hashed?;
     let mut parts = Vec::with_capacity(files.len());
     let mut skipped = BTreeMap::new();
-    for (file, faulty) in files.iter().zip(faulty) {
-        parts.push(crate::timing::stage("  read", || match format {
-            Format::X12 | Format::Fhir => {
+    for ((file, faulty), first) in files.iter().zip(faulty).zip(first_reads) {
+        parts.push(match (format, first) {
+            (Format::X12 | Format::Fhir, _) => crate::timing::stage("  read", || {
                 let table = parsed::read(kind, file, format)?;
                 for (k, n) in &table.skipped {
                     *skipped.entry(k.clone()).or_insert(0) += n;
                 }
                 parsed::frame(kind, file, table, shard)
-            }
-            _ if format.is_text() && (faulty || opts.encoding != encoding_rs::UTF_8) => {
+            })?,
+            (_, Some(read)) if !faulty => read?,
+            _ => crate::timing::stage("  read", || {
                 let layout = match format {
                     Format::Csv => encoding::Layout::Csv {
                         delimiter: opts.delimiter_for(file),
@@ -221,17 +246,8 @@ pub fn load_shard(
                     faults: &cleaned.faults,
                 };
                 read_raw(kind, source, opts, shard)
-            }
-            _ => {
-                let source = Source {
-                    read: file,
-                    shown: file,
-                    format,
-                    faults: &[],
-                };
-                read_raw(kind, source, opts, shard)
-            }
-        })?);
+            })?,
+        });
     }
     // Rows rejected before parsing are marked in some parts only.
     if parts.iter().any(|p| p.schema().contains("__fault")) {
