@@ -62,13 +62,6 @@ fn sniff(bytes: &[u8], declared: &'static Encoding) -> (&'static Encoding, usize
     }
 }
 
-/// True when `bytes` (a whole file) can be read as it is: UTF-8 without a
-/// UTF-16 BOM, and `declared` is UTF-8. `has_fault` is what the hashing
-/// pass found (a NUL or invalid UTF-8).
-pub fn is_plain(bytes_head: &[u8], declared: &'static Encoding, has_fault: bool) -> bool {
-    sniff(bytes_head, declared).0 == UTF_8 && !has_fault
-}
-
 /// Rewrites `file` as UTF-8 (see the module doc).
 pub fn clean(file: &Path, declared: &'static Encoding, layout: Layout) -> Result<Cleaned> {
     let shown = file.display();
@@ -79,19 +72,21 @@ pub fn clean(file: &Path, declared: &'static Encoding, layout: Layout) -> Result
     let (enc, bom) = sniff(&bytes, declared);
     let body = &bytes[bom..];
     let wide = enc == UTF_16LE || enc == UTF_16BE;
-    let units: Vec<u32> = if wide {
-        body.chunks(2)
+    // Records are found on code units: bytes, or UTF-16's two-byte units.
+    let ends = if wide {
+        let units: Vec<u16> = body
+            .chunks(2)
             .map(|p| match p {
-                [a, b] if enc == UTF_16LE => u16::from_le_bytes([*a, *b]) as u32,
-                [a, b] => u16::from_be_bytes([*a, *b]) as u32,
+                [a, b] if enc == UTF_16LE => u16::from_le_bytes([*a, *b]),
+                [a, b] => u16::from_be_bytes([*a, *b]),
                 _ => 0xFFFF,
             })
-            .collect()
+            .collect();
+        record_ends(&units, layout)
     } else {
-        body.iter().map(|&b| b as u32).collect()
+        record_ends(body, layout)
     };
     let width = if wide { 2 } else { 1 };
-    let ends = record_ends(&units, layout);
     let mut out = String::with_capacity(bytes.len());
     let mut faults = Vec::new();
     let mut header: Vec<String> = Vec::new();
@@ -227,11 +222,12 @@ fn decode(
 
 /// End (exclusive, in units) of every record, line breaks included. CSV:
 /// a line break inside quotes does not end a record.
-fn record_ends(units: &[u32], layout: Layout) -> Vec<usize> {
+fn record_ends<T: Copy + Into<u32>>(units: &[T], layout: Layout) -> Vec<usize> {
     let quote_aware = matches!(layout, Layout::Csv { .. });
     let mut ends = Vec::new();
     let mut in_quotes = false;
     for (i, &u) in units.iter().enumerate() {
+        let u: u32 = u.into();
         if quote_aware && u == b'"' as u32 {
             in_quotes = !in_quotes;
         } else if u == b'\n' as u32 && !in_quotes {
