@@ -383,22 +383,44 @@ impl TextCheck {
             let i = chunk.iter().position(|&b| b == 0).unwrap_or(0);
             self.fault = Some((self.offset + i as u64, "a NUL byte"));
         }
-        let mut data = std::mem::take(&mut self.carry);
-        let start = self.offset - data.len() as u64;
-        data.extend_from_slice(chunk);
-        match std::str::from_utf8(&data) {
-            Ok(_) => {}
-            Err(e) => match e.error_len() {
-                Some(_) => {
-                    let at = start + e.valid_up_to() as u64;
-                    if self.fault.is_none_or(|(o, _)| at < o) {
-                        self.fault = Some((at, "bytes that are not UTF-8"));
-                    }
+        // A character cut by the previous chunk's end is completed from the
+        // first bytes of this one; the chunk itself is checked in place (it
+        // was copied whole behind the carry: a second pass over every byte).
+        let mut skip = 0;
+        if !self.carry.is_empty() {
+            let carried = self.carry.len();
+            let start = self.offset - carried as u64;
+            let mut head = std::mem::take(&mut self.carry);
+            head.extend_from_slice(&chunk[..chunk.len().min(4)]);
+            match std::str::from_utf8(&head) {
+                Ok(_) => skip = head.len() - carried,
+                Err(e) if e.valid_up_to() > 0 => skip = e.valid_up_to() - carried,
+                Err(e) if e.error_len().is_some() => {
+                    self.utf8_fault(start);
+                    skip = chunk.len();
                 }
-                None => self.carry = data[e.valid_up_to()..].to_vec(),
-            },
+                // Still cut short (a chunk of fewer bytes than the character needs).
+                Err(_) => {
+                    self.carry = head;
+                    self.offset += chunk.len() as u64;
+                    return;
+                }
+            }
+        }
+        if let Err(e) = std::str::from_utf8(&chunk[skip..]) {
+            match e.error_len() {
+                Some(_) => self.utf8_fault(self.offset + (skip + e.valid_up_to()) as u64),
+                None => self.carry = chunk[skip + e.valid_up_to()..].to_vec(),
+            }
         }
         self.offset += chunk.len() as u64;
+    }
+
+    /// Invalid UTF-8 at byte `at`, kept when it comes before any NUL found.
+    fn utf8_fault(&mut self, at: u64) {
+        if self.fault.is_none_or(|(o, _)| at < o) {
+            self.fault = Some((at, "bytes that are not UTF-8"));
+        }
     }
 
     pub fn finish(&mut self) {
@@ -407,13 +429,4 @@ impl TextCheck {
             self.fault = Some((at, "bytes that are not UTF-8"));
         }
     }
-}
-
-/// The 1-based line of byte `offset` in `file`.
-pub fn line_of(file: &Path, offset: u64) -> usize {
-    let Ok(bytes) = std::fs::read(file) else {
-        return 0;
-    };
-    let end = (offset as usize).min(bytes.len());
-    bytes[..end].iter().filter(|&&b| b == b'\n').count() + 1
 }
