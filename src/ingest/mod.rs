@@ -485,12 +485,10 @@ fn read_raw(
     }
     let mut df = match lf.select(exprs).collect() {
         Ok(df) => df,
-        // Our CSV diagnosis knows commas only.
-        Err(e) if opts.delimiter_for(file) != b',' => input_error!(
-            "{shown}: cannot read file ({})",
-            sources::safe_reader_message(&e.to_string())
+        Err(e) => input_error!(
+            "{}",
+            sources::read_error_delimited(file, format, opts.delimiter_for(file), &e)
         ),
-        Err(e) => input_error!("{}", read_error(file, format, &e)),
     };
     for (name, dtype) in native_dates {
         let text = dates_as_text(df.column(name)?, &dtype)?;
@@ -557,13 +555,14 @@ fn joined_columns(
     dedupe: bool,
 ) -> Result<Expr> {
     let null = || lit(LiteralValue::untyped_null()).cast(DataType::String);
+    // Each cell is read as text (a native number or date written out).
+    let spec = ColumnSpec {
+        name: "dx_codes",
+        kind: Kind::Text,
+        required: false,
+    };
     let mut parts: Vec<Expr> = Vec::new();
     for orig in &sources {
-        let spec = ColumnSpec {
-            name: "dx_codes",
-            kind: Kind::Text,
-            required: false,
-        };
         let text = text_column(shown, orig, schema.get(orig).unwrap(), &spec)?;
         let t = text.str().strip_chars(lit(LiteralValue::untyped_null()));
         let mut part = when(t.clone().eq(lit("")))

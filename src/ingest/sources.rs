@@ -212,9 +212,21 @@ pub fn safe_reader_message(msg: &str) -> String {
 /// our own diagnosis of CSV and NDJSON structure (with a line number) when
 /// it finds the fault, else the reader's message with values cut out.
 pub fn read_error(file: &Path, format: Format, err: &PolarsError) -> String {
+    read_error_delimited(file, format, b',', err)
+}
+
+/// [`read_error`] of a delimited export whose field separator is `delimiter`.
+pub fn read_error_delimited(
+    file: &Path,
+    format: Format,
+    delimiter: u8,
+    err: &PolarsError,
+) -> String {
     let shown = file.display();
     let diagnosis = match format {
-        Format::Csv => std::fs::read(file).ok().and_then(|b| diagnose_csv(&b)),
+        Format::Csv => std::fs::read(file)
+            .ok()
+            .and_then(|b| diagnose_delimited(&b, delimiter)),
         Format::NdJson => std::fs::read(file).ok().and_then(|b| diagnose_ndjson(&b)),
         _ => None,
     };
@@ -234,6 +246,11 @@ pub fn read_error(file: &Path, format: Format, err: &PolarsError) -> String {
 /// field, or a record with more fields than the header. Lines are physical
 /// lines of the file, from 1, as an editor shows them.
 pub fn diagnose_csv(bytes: &[u8]) -> Option<String> {
+    diagnose_delimited(bytes, b',')
+}
+
+/// [`diagnose_csv`] with another field separator.
+pub fn diagnose_delimited(bytes: &[u8], delimiter: u8) -> Option<String> {
     let mut line = 1usize;
     let mut record_line = 1usize;
     let mut fields = 1usize;
@@ -256,7 +273,12 @@ pub fn diagnose_csv(bytes: &[u8]) -> Option<String> {
                 None
             }
             Some(h) if fields > h => Some(format!(
-                "line {record_line} has {fields} fields but the header has {h} (an unquoted comma in a value?)"
+                "line {record_line} has {fields} fields but the header has {h} (an unquoted {} in a value?)",
+                if delimiter == b',' {
+                    "comma".to_string()
+                } else {
+                    format!("'{}'", delimiter as char)
+                }
             )),
             Some(_) => None,
         }
@@ -277,7 +299,7 @@ pub fn diagnose_csv(bytes: &[u8]) -> Option<String> {
             i += 1;
             continue;
         }
-        if after_close && !matches!(b, b',' | b'\n' | b'\r') {
+        if after_close && b != delimiter && !matches!(b, b'\n' | b'\r') {
             return Some(format!(
                 "line {line}: text follows the closing quote of a quoted field (a stray quote?)"
             ));
@@ -291,7 +313,7 @@ pub fn diagnose_csv(bytes: &[u8]) -> Option<String> {
                 record_empty = false;
                 field_start = false;
             }
-            b',' => {
+            b if b == delimiter => {
                 fields += 1;
                 field_start = true;
                 record_empty = false;
@@ -428,5 +450,22 @@ impl TextCheck {
             let at = self.offset - self.carry.len() as u64;
             self.fault = Some((at, "bytes that are not UTF-8"));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pipe_delimited_file_is_diagnosed_by_its_own_separator() {
+        let psv = b"a|b\n1|x, with a comma\n2|y|z\n";
+        assert_eq!(
+            diagnose_delimited(psv, b'|').as_deref(),
+            Some("line 3 has 3 fields but the header has 2 (an unquoted '|' in a value?)")
+        );
+        // Read with commas, the same file's comma would be the fault.
+        assert!(diagnose_csv(psv).is_some_and(|m| m.starts_with("line 2")));
+        assert_eq!(diagnose_delimited(b"a|b\n1|\"x|y\"\n", b'|'), None);
     }
 }
